@@ -1,0 +1,25 @@
+# Two commands on a fresh machine (Python >= 3.12 somewhere; see README):
+#   make lab    set everything up and open the course in JupyterLab at the welcome lesson
+#   make test   set everything up and run the whole test suite
+PY := .venv/bin/python
+
+.PHONY: lab test setup bench labs sync clean
+
+setup:
+	@bash tools/bootstrap.sh
+
+lab: setup
+	$(PY) -m jupyter lab lessons/00_welcome.ipynb
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+labs: setup
+	$(PY) tools/make_labs.py
+	$(PY) tools/sync_notebooks.py
+
+clean:
+	rm -rf .venv .pytest_cache

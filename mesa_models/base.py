@@ -1,0 +1,109 @@
+"""The common base of every course model: declared parameters plus a seeded Mesa model.
+
+Subclasses declare ``params = Params(...)`` and call ``super().__init__(rng=rng, **params)``
+first thing in ``__init__``. After that every declared parameter is an attribute of the
+model, validated, and ``model.param_values`` holds them all (handy for reports).
+
+Conventions every subclass follows:
+
+* ``rng=`` seeds everything (Mesa's ``model.random`` and ``model.rng``); spaces get
+  ``random=self.random``. Same seed, same run.
+* Model-level reporters are declared in the class attribute ``reporters`` (name ->
+  attribute name or function of the model); ``self.start_datacollector()`` at the end of
+  ``__init__`` builds ``self.datacollector`` from them and records step 0, and ``step()``
+  ends with ``self.datacollector.collect(self)``. A student adds a reporter by subclassing:
+  ``reporters = {**Corridor.reporters, "mine": my_function}``.
+* Optional ``draw_state(ax)`` draws the current grid or network; the dashboard uses it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import mesa
+import numpy as np
+
+from mesa_models.params import Params
+
+__all__ = ["RiskModel", "validate_rng"]
+
+
+def validate_rng(rng: Any, owner: str = "") -> None:
+    """Accept what Mesa accepts for ``rng=``: None, a non-negative int, a Generator,
+    a BitGenerator or a SeedSequence. Anything else is a ``TypeError``/``ValueError``."""
+    where = f"{owner}: " if owner else ""
+    if rng is None or isinstance(rng, np.random.Generator | np.random.BitGenerator):
+        return
+    if isinstance(rng, np.random.SeedSequence):
+        return
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"{where}parameter 'rng' got {rng!r}; expected None, a non-negative integer "
+            "seed or a numpy.random.Generator"
+        )
+    if rng < 0:
+        raise ValueError(f"{where}parameter 'rng' got {rng!r}; allowed: an integer >= 0")
+
+
+class RiskModel(mesa.Model):
+    """A Mesa model whose parameters are declared once in ``params``."""
+
+    params: ClassVar[Params] = Params()
+    #: Model-level DataCollector reporters: column name -> attribute name or function(model).
+    reporters: ClassVar[Mapping[str, str | Callable[[Any], Any]]] = {}
+    #: DataCollector column names the dashboard plots by default.
+    default_plots: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, rng: Any = None, **params: Any) -> None:
+        owner = type(self).__name__
+        validate_rng(rng, owner)
+        values = type(self).params.resolve(params, owner)
+        super().__init__(rng=rng)
+        self.param_values: dict[str, Any] = values
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not isinstance(cls.params, Params):
+            raise TypeError(f"{cls.__name__}.params must be a Params(...) declaration")
+        cls.__signature__ = _signature_with_params(cls)
+        if cls.params:
+            doc = inspect.cleandoc(cls.__doc__ or "")
+            cls.__doc__ = f"{doc}\n\nParameters (declared in ``params``):\n{cls.params.table()}"
+
+    def start_datacollector(self) -> None:
+        """Build ``self.datacollector`` from ``reporters`` and record the initial state."""
+        for name, reporter in self.reporters.items():
+            if not (isinstance(reporter, str) or callable(reporter)):
+                raise TypeError(
+                    f"{type(self).__name__}.reporters[{name!r}] is {reporter!r}; "
+                    "expected an attribute name or a function of the model"
+                )
+        self.datacollector = mesa.DataCollector(model_reporters=dict(self.reporters))
+        self.datacollector.collect(self)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.param_values.items())
+        return f"{type(self).__name__}({args}) at step {self.steps}"
+
+
+def _signature_with_params(cls: type) -> inspect.Signature:
+    """The constructor signature with ``**params`` spelled out as keyword arguments, so
+    tab completion and ``help()`` show every declared parameter and its default."""
+    init = inspect.signature(cls.__init__)
+    explicit = [
+        p
+        for p in list(init.parameters.values())[1:]  # drop self
+        if p.kind is not inspect.Parameter.VAR_KEYWORD and p.name not in cls.params
+    ]
+    declared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
+        for name, p in cls.params.items()
+    ]
+    positional = [p for p in explicit if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    keyword = [p for p in explicit if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    return inspect.Signature(positional + declared + keyword)

@@ -1,0 +1,1 @@
+"""Exercise checks for the labs, one module per unit (``unit00``, ``unit01``, ...)."""
