@@ -24,13 +24,14 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from mesa.discrete_space import Cell, CellAgent, OrthogonalVonNeumannGrid
 
 from mesa_models.base import RiskModel
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS
 
-__all__ = ["ACTIONS", "Corridor", "Robot", "keep_to_my_side"]
+__all__ = ["ACTIONS", "EAST", "WEST", "Corridor", "Robot", "frozen_since", "keep_to_my_side"]
 
 #: What a robot can do in one step.
 ACTIONS = ("forward", "change_lane", "wait")
@@ -196,21 +197,31 @@ class Corridor(RiskModel):
         )
 
     def draw_state(self, ax: plt.Axes) -> None:
-        """Robots as arrows: colour = maker's convention, red ring = in a standoff."""
+        """Robots as arrows (the way they drive): colour = maker's convention, black
+        outline = nose to nose with an oncoming robot."""
         colour = {"right": COLORS["blue"], "left": COLORS["orange"]}
         for robot in self.agents:
-            stuck = robot.oncoming_ahead()
             ax.scatter(
-                robot.x, robot.lane, marker=">" if robot.heading == EAST else "<", s=140,
-                color=colour[robot.convention], edgecolors=COLORS["vermillion"] if stuck else "none",
-                linewidths=2.5,
+                robot.x, robot.lane, marker=">" if robot.heading == EAST else "<", s=160,
+                color=colour[robot.convention], edgecolors="black" if robot.oncoming_ahead() else "none",
+                linewidths=2,
             )
         for convention, c in colour.items():
-            ax.scatter([], [], marker="s", color=c, label=f"keeps {convention}")
+            ax.scatter([], [], marker="s", color=c, label=f"taught to keep {convention}")
+        ax.scatter([], [], marker="s", color="white", edgecolors="black", label="in a standoff")
         ax.set_xlim(-0.5, self.length - 0.5)
         ax.set_ylim(-0.7, 1.7)
         ax.set_yticks([0, 1], ["south lane", "north lane"])
         ax.set_xlabel("position along the corridor (cells)")
         ax.set_title(f"{self.count_standoffs()} standoff(s)")
-        ax.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, -0.25), fontsize=8)
+        ax.legend(loc="upper center", ncol=3, bbox_to_anchor=(0.5, -0.3), fontsize=8)
         ax.grid(False)
+
+
+def frozen_since(frame: pd.DataFrame) -> int | None:
+    """The step from which no robot ever moves forward again (gridlock), or ``None`` if
+    robots were still moving at the last step of ``frame`` (a :func:`run` table)."""
+    if frame["speed"].iloc[-1] > 0:
+        return None
+    moving = frame.index[frame["speed"] > 0]
+    return int(moving.max()) + 1 if len(moving) else int(frame.index[0])

@@ -35,7 +35,8 @@ def run(model: RiskModel | type[RiskModel], steps: int, *, rng: Any = None, **pa
         raise TypeError(f"run() needs a course model class or instance, got {model!r}")
     elif params or rng is not None:
         raise TypeError("run(): pass rng= and parameters only with a model class, not an instance")
-    model.run_for(steps)
+    if steps:  # Mesa warns on a zero-length run
+        model.run_for(steps)
     frame = model.datacollector.get_model_vars_dataframe()
     frame.index = range(model.steps - len(frame) + 1, model.steps + 1)
     frame.index.name = "step"

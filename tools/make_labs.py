@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for path in paths:
         target = lab_path(path)
-        text = nbs.writes(make_lab(nbs.read(path), path.name))
+        lab = nbs.apply_template(make_lab(nbs.read(path), path.name), target)
+        text = nbs.writes(lab)
         if not target.exists() or target.read_text() != text:
             stale.append(target)
             if not args.check:

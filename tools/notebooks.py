@@ -75,6 +75,21 @@ def badges_markdown(path: Path) -> str:
     )
 
 
+def apply_template(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
+    """Fill in the badges (for ``path``) and the setup cell; error if the notebook lacks
+    the badges block in its first cell or a single code cell tagged ``setup``."""
+    first = nb.cells[0] if nb.cells else None
+    pattern = re.escape(BADGES_START) + ".*?" + re.escape(BADGES_END)
+    if first is None or first.cell_type != "markdown" or not re.search(pattern, first.source, flags=re.S):
+        raise ValueError(f"{path}: the first cell needs a {BADGES_START} ... {BADGES_END} block")
+    first.source = re.sub(pattern, lambda _: badges_markdown(path), first.source, flags=re.S)
+    setup = [c for c in nb.cells if SETUP_TAG in c.get("metadata", {}).get("tags", [])]
+    if len(setup) != 1 or setup[0].cell_type != "code":
+        raise ValueError(f"{path}: needs exactly one code cell tagged {SETUP_TAG!r}")
+    setup[0].source = setup_source()
+    return nb
+
+
 def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 

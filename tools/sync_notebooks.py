@@ -12,27 +12,11 @@ setup cell must carry the tag ``setup``; a notebook without them is an error.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebooks as nbs  # noqa: E402
-
-
-def synced(path: Path):
-    """The notebook at ``path`` with badges and setup cell regenerated."""
-    nb = nbs.read(path)
-    first = nb.cells[0]
-    pattern = re.escape(nbs.BADGES_START) + ".*?" + re.escape(nbs.BADGES_END)
-    if first.cell_type != "markdown" or not re.search(pattern, first.source, flags=re.S):
-        raise SystemExit(f"{path}: the first cell needs a {nbs.BADGES_START} ... {nbs.BADGES_END} block")
-    first.source = re.sub(pattern, lambda _: nbs.badges_markdown(path), first.source, flags=re.S)
-    setup = [c for c in nb.cells if nbs.SETUP_TAG in c.get("metadata", {}).get("tags", [])]
-    if len(setup) != 1 or setup[0].cell_type != "code":
-        raise SystemExit(f"{path}: needs exactly one code cell tagged {nbs.SETUP_TAG!r}")
-    setup[0].source = nbs.setup_source()
-    return nb
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for path in nbs.all_notebooks():
-        nb = synced(path)
+        try:
+            nb = nbs.apply_template(nbs.read(path), path)
+        except ValueError as error:
+            raise SystemExit(str(error)) from None
         text = nbs.writes(nb)
         if path.read_text() != text:
             stale.append(path)

@@ -1,0 +1,416 @@
+"""Q-learning pricing agents that learn to collude (Unit 03).
+
+Source: Calvano, Calzolari, Denicolò & Pastorello (2020), "Artificial Intelligence,
+Algorithmic Pricing, and Collusion", *American Economic Review* 110(10): 3267–97,
+doi:10.1257/aer.20190623. The learning rule is Watkins & Dayan's (1992) Q-learning.
+
+This module holds two things shared by both engines:
+
+* :class:`Market` — the market primitives: logit demand, the one-shot Bertrand–Nash and
+  joint-monopoly benchmarks (solved numerically with SciPy), the price grid, the table of
+  profits for every price profile, the state encoding and the paper's Q-table
+  initialisation;
+* :class:`CalvanoModel` — the readable Mesa model: each firm is a Mesa agent
+  (:class:`PricingFirm`) with its own Q-table. Students change the learning rule, the
+  exploration schedule, the memory or the number of firms here.
+
+The vectorised engine for many sessions lives in :mod:`mesa_models.calvano_numpy`; it
+reads the same :class:`Market` and consumes the same random numbers, so a session has the
+same trajectory in both engines (a test checks this step by step).
+
+Random numbers (the shared protocol). A session seeded with ``rng=seed`` uses
+``numpy.random.default_rng(seed)``: first ``integers(m, size=n_firms * memory)`` for the
+initial state (the last ``memory`` price profiles, oldest first), then blocks of
+``random((DRAW_BLOCK, n_firms, 2))`` uniforms: in period ``t`` firm ``i`` explores when
+``u[t, i, 0] < exp(-beta t)`` and then picks price index ``floor(u[t, i, 1] * m)``.
+Greedy ties go to the lowest price index (``numpy.argmax``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import mesa
+import numpy as np
+from scipy.optimize import brentq
+
+from mesa_models.base import RiskModel
+from mesa_models.params import Param, Params, require
+
+__all__ = [
+    "CALVANO_PARAMS",
+    "DRAW_BLOCK",
+    "MAX_Q_ENTRIES",
+    "Market",
+    "PricingFirm",
+    "CalvanoModel",
+    "converged_cycle",
+    "cycle_profit_gain",
+    "greedy_path",
+    "exploration_rate",
+    "impulse_response",
+    "market_from",
+    "profit_gain",
+]
+
+#: Periods of uniforms drawn at once (both engines must use the same block size).
+DRAW_BLOCK = 1024
+#: Largest Q-table (states x prices) a firm may have; guards against memory blow-ups.
+MAX_Q_ENTRIES = 2_000_000
+
+#: The parameters of a Calvano session, declared once for both engines (DESIGN.md §6).
+CALVANO_PARAMS = Params(
+    Param("n_firms", 2, "number of competing firms", "firms", low=2, high=5),
+    Param("memory", 1, "periods of past prices a firm remembers (k)", "periods", low=1, high=3),
+    Param("m", 15, "number of prices on the grid", "prices", low=2, high=100),
+    Param("xi", 0.1, "grid extends this share of (p_M - p_N) beyond both benchmarks", "fraction", low=0, high=2),
+    Param("a", 2.0, "product quality index a_i (same for every firm)", "", low=-10, high=10),
+    Param("a0", 0.0, "quality of the outside good a_0", "", low=-10, high=10),
+    Param("mu", 0.25, "horizontal differentiation (logit scale) mu", "", low=0, high=10, low_open=True),
+    Param("c", 1.0, "marginal cost c", "price units", low=0, high=10),
+    Param("delta", 0.95, "discount factor", "", low=0, high=1, high_open=True, step=0.01),
+    Param("alpha", 0.15, "learning rate", "", low=0, high=1, low_open=True, step=0.01),
+    Param("beta", 4e-6, "exploration decay: epsilon_t = exp(-beta t)", "1/period", low=0, high=1, step=1e-5, widget_max=1e-3),
+    Param("convergence_window", 100_000, "converged when no greedy price changed for this many periods", "periods", low=1, high=10**8),
+)
+
+
+def exploration_rate(beta: float, t: int) -> float:
+    """Calvano et al.'s schedule: explore with probability ``exp(-beta t)`` in period ``t``."""
+    return math.exp(-beta * t)
+
+
+@dataclass(frozen=True)
+class Market:
+    """Logit-demand Bertrand market of Calvano et al. (2020), Section II.
+
+    Demand for firm ``i`` is ``q_i = exp((a - p_i)/mu) / (sum_j exp((a - p_j)/mu) + exp(a0/mu))``
+    and its profit is ``(p_i - c) q_i``. Firms choose from ``m`` equally spaced prices on
+    ``[p_N - xi (p_M - p_N), p_M + xi (p_M - p_N)]``; a state is the last ``memory`` price
+    profiles.
+    """
+
+    n_firms: int = 2
+    a: float = 2.0
+    a0: float = 0.0
+    mu: float = 0.25
+    c: float = 1.0
+    m: int = 15
+    xi: float = 0.1
+    memory: int = 1
+
+    def __post_init__(self) -> None:
+        values = CALVANO_PARAMS.resolve(
+            {k: getattr(self, k) for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, "Market"
+        )
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+        entries = self.n_states * self.m
+        require(
+            entries <= MAX_Q_ENTRIES, "memory", self.memory,
+            f"a state space with m^(n_firms*memory+1) <= {MAX_Q_ENTRIES:,} Q-values per firm "
+            f"(m={self.m}, n_firms={self.n_firms} gives {entries:,}); lower memory, m or n_firms", "Market",
+        )
+
+    # -- demand and profit ---------------------------------------------------------
+    def demand(self, prices: np.ndarray) -> np.ndarray:
+        """Quantities for price profiles ``prices`` (last axis = firms)."""
+        prices = np.asarray(prices, dtype=float)
+        e = np.exp((self.a - prices) / self.mu)
+        return e / (e.sum(axis=-1, keepdims=True) + math.exp(self.a0 / self.mu))
+
+    def profits(self, prices: np.ndarray) -> np.ndarray:
+        """Per-firm profits ``(p_i - c) q_i`` for price profiles (last axis = firms)."""
+        prices = np.asarray(prices, dtype=float)
+        return (prices - self.c) * self.demand(prices)
+
+    def _symmetric_demand(self, p: float) -> float:
+        return self.demand(np.full(self.n_firms, p))[0]
+
+    # -- benchmarks --------------------------------------------------------------------
+    @cached_property
+    def nash_price(self) -> float:
+        """Symmetric one-shot Nash price: the root of the first-order condition
+        ``(p - c)(1 - q(p)) = mu`` (each firm best-responds to the others)."""
+        def foc(p):
+            return (p - self.c) * (1 - self._symmetric_demand(p)) - self.mu
+        return float(brentq(foc, self.c, self.c + 50 * self.mu + 10, xtol=1e-14))
+
+    @cached_property
+    def monopoly_price(self) -> float:
+        """Symmetric joint-profit-maximising price: root of ``(p - c)(1 - n q(p)) = mu``."""
+        def foc(p):
+            return (p - self.c) * (1 - self.n_firms * self._symmetric_demand(p)) - self.mu
+        return float(brentq(foc, self.c, self.c + 50 * self.mu + 10, xtol=1e-14))
+
+    @property
+    def nash_profit(self) -> float:
+        """Per-firm profit when every firm charges the Nash price."""
+        return float(self.profits(np.full(self.n_firms, self.nash_price))[0])
+
+    @property
+    def monopoly_profit(self) -> float:
+        """Per-firm profit when every firm charges the monopoly price."""
+        return float(self.profits(np.full(self.n_firms, self.monopoly_price))[0])
+
+    # -- discretisation ------------------------------------------------------------------
+    @cached_property
+    def prices(self) -> np.ndarray:
+        """The ``m`` feasible prices (the paper's grid)."""
+        pn, pm = self.nash_price, self.monopoly_price
+        return np.linspace(pn - self.xi * (pm - pn), pm + self.xi * (pm - pn), self.m)
+
+    @property
+    def n_profiles(self) -> int:
+        """Number of joint price profiles, ``m ** n_firms``."""
+        return self.m**self.n_firms
+
+    @property
+    def n_states(self) -> int:
+        """Number of states: the last ``memory`` price profiles, ``m ** (n_firms * memory)``."""
+        return self.m ** (self.n_firms * self.memory)
+
+    def profile_index(self, actions) -> int | np.ndarray:
+        """Encode price indices (last axis = firms, firm 0 most significant) as one integer."""
+        actions = np.asarray(actions)
+        weights = self.m ** np.arange(self.n_firms - 1, -1, -1)
+        return actions @ weights
+
+    def next_state(self, state, profile):
+        """Shift the newest price profile into a state (works on ints and arrays)."""
+        return (state * self.n_profiles + profile) % self.n_states
+
+    def state_from_digits(self, digits) -> int:
+        """State index from ``n_firms * memory`` price indices, oldest profile first."""
+        state = 0
+        for d in np.asarray(digits).ravel():
+            state = state * self.m + int(d)
+        return state
+
+    def last_profile(self, state):
+        """Price indices (one per firm) of the newest profile in ``state``."""
+        profile = np.asarray(state) % self.n_profiles
+        return np.stack([(profile // self.m**j) % self.m for j in range(self.n_firms - 1, -1, -1)], axis=-1)
+
+    @cached_property
+    def profit_table(self) -> np.ndarray:
+        """Profits of every firm for every price profile: shape ``(m ** n_firms, n_firms)``."""
+        grids = np.meshgrid(*([self.prices] * self.n_firms), indexing="ij")
+        profiles = np.stack([g.ravel() for g in grids], axis=-1)
+        table = self.profits(profiles)
+        table.setflags(write=False)
+        return table
+
+    def initial_q(self, delta: float) -> np.ndarray:
+        """Calvano et al.'s initial Q-values, shape ``(n_firms, n_states, m)``: the
+        discounted payoff of each own price when rivals pick prices uniformly at random,
+        ``Q0_i(s, a_i) = mean_{a_-i} pi_i(a_i, a_-i) / (1 - delta)``, the same in every state."""
+        table = self.profit_table.reshape((self.m,) * self.n_firms + (self.n_firms,))
+        q0 = np.empty((self.n_firms, self.m))
+        for i in range(self.n_firms):
+            others = tuple(j for j in range(self.n_firms) if j != i)
+            q0[i] = table[..., i].mean(axis=others) / (1 - delta)
+        return np.repeat(q0[:, None, :], self.n_states, axis=1)
+
+    def best_response(self, firm: int, profile) -> int:
+        """Index of firm ``firm``'s one-period profit-maximising grid price against ``profile``."""
+        profile = np.array(profile)
+        candidates = np.repeat(profile[None, :], self.m, axis=0)
+        candidates[:, firm] = np.arange(self.m)
+        return int(np.argmax(self.profit_table[self.profile_index(candidates), firm]))
+
+
+def market_from(values: dict[str, Any]) -> Market:
+    """The :class:`Market` for a dict of resolved :data:`CALVANO_PARAMS` values."""
+    return Market(**{k: values[k] for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")})
+
+
+def profit_gain(profit, market: Market):
+    """Calvano et al.'s profit gain ``Delta = (pi - pi_N) / (pi_M - pi_N)``: 0 at the
+    one-shot Nash outcome, 1 at joint monopoly."""
+    return (np.asarray(profit) - market.nash_profit) / (market.monopoly_profit - market.nash_profit)
+
+
+class PricingFirm(mesa.Agent):
+    """A firm that sets prices with tabular Q-learning (Watkins & Dayan 1992).
+
+    Override :meth:`explores`, :meth:`random_price` or :meth:`learn` in a subclass (then
+    set ``CalvanoModel.firm_class``) to try another exploration or learning rule.
+    """
+
+    def __init__(self, model: CalvanoModel, index: int, q0: np.ndarray) -> None:
+        super().__init__(model)
+        self.index = index
+        self.q = q0.copy()  # Q-table: states x price indices
+        self.greedy = self.q.argmax(axis=1)  # current greedy price index in every state
+        self.action = 0
+
+    def explores(self, t: int, u: float) -> bool:
+        """Epsilon-greedy: explore with probability epsilon_t = exp(-beta t)."""
+        return u < exploration_rate(self.model.beta, t)
+
+    def random_price(self, u: float) -> int:
+        """A uniformly random price index from a uniform number ``u`` in [0, 1)."""
+        return int(u * self.model.market.m)
+
+    def choose_price(self, t: int, state: int, u_explore: float, u_price: float) -> int:
+        """This period's price index."""
+        if self.explores(t, u_explore):
+            return self.random_price(u_price)
+        return int(self.greedy[state])
+
+    def learn(self, state: int, action: int, reward: float, next_state: int) -> bool:
+        """Q-learning update of ``Q(state, action)``; returns whether the greedy price in
+        ``state`` changed."""
+        target = reward + self.model.delta * self.q[next_state].max()
+        old = self.q[state, action]
+        self.q[state, action] = old + self.model.alpha * (target - old)
+        new_greedy = int(self.q[state].argmax())
+        changed = new_greedy != self.greedy[state]
+        self.greedy[state] = new_greedy
+        return changed
+
+
+class CalvanoModel(RiskModel):
+    """Q-learning firms in a repeated Bertrand market with logit demand learn
+    supra-competitive prices. Source: Calvano et al. (2020), AER 110(10): 3267–97.
+
+    One step is one period: every firm picks a price (exploring or greedy), the market
+    pays profits, every firm updates its Q-table. Reporters: ``price_0``, ``price_1``, ...
+    (prices charged), ``profit_gain`` (this period's average Delta across firms),
+    ``epsilon`` (exploration rate), ``stable_for`` (periods since any greedy price changed).
+    """
+
+    params = CALVANO_PARAMS
+    default_plots = ("price_0", "profit_gain")
+    firm_class: type[PricingFirm] = PricingFirm
+
+    def __init__(self, *, rng: Any = None, uniforms: np.ndarray | None = None, **params: Any) -> None:
+        super().__init__(rng=rng, **params)
+        self.market = market_from(self.param_values)
+        mk = self.market
+        # Same draws as the NumPy engine: initial state first, then blocks of uniforms.
+        self.state = mk.state_from_digits(self.rng.integers(mk.m, size=mk.n_firms * mk.memory))
+        if uniforms is not None:
+            uniforms = np.asarray(uniforms, dtype=float)
+            require(uniforms.ndim == 3 and uniforms.shape[1:] == (mk.n_firms, 2), "uniforms", uniforms.shape,
+                    f"an array of shape (periods, {mk.n_firms}, 2)", "CalvanoModel")
+        self._uniforms = uniforms
+        self._block = np.empty((0, mk.n_firms, 2))
+        self.t = 0  # periods played
+        self.stable_for = 0
+        self.converged = False
+        self.converged_at: int | None = None  # period count when the criterion was first met
+        q0 = mk.initial_q(self.delta)
+        self.firms = [self.firm_class(self, i, q0[i]) for i in range(mk.n_firms)]
+        self.last_prices = mk.prices[mk.last_profile(self.state)]
+        self.last_profits = mk.profit_table[mk.last_profile(self.state) @ (mk.m ** np.arange(mk.n_firms - 1, -1, -1))]
+        self.start_datacollector()
+
+    @property
+    def reporters(self) -> dict[str, Callable[[CalvanoModel], float]]:  # type: ignore[override]
+        cols = {f"price_{i}": (lambda m, i=i: float(m.last_prices[i])) for i in range(self.n_firms)}
+        cols["profit_gain"] = lambda m: float(profit_gain(m.last_profits, m.market).mean())
+        cols["epsilon"] = lambda m: exploration_rate(m.beta, m.t)
+        cols["stable_for"] = "stable_for"
+        return cols
+
+    def _draws(self) -> np.ndarray:
+        """The uniforms of the current period, shape ``(n_firms, 2)``."""
+        if self._uniforms is not None:
+            return self._uniforms[self.t]
+        offset = self.t % DRAW_BLOCK
+        if offset == 0:
+            self._block = self.rng.random((DRAW_BLOCK, self.market.n_firms, 2))
+        return self._block[offset]
+
+    def step(self) -> None:
+        """One period: choose prices, pay profits, learn, check convergence."""
+        mk = self.market
+        u = self._draws()
+        actions = [firm.choose_price(self.t, self.state, u[i, 0], u[i, 1]) for i, firm in enumerate(self.firms)]
+        for firm, a in zip(self.firms, actions, strict=True):
+            if not (isinstance(a, int | np.integer) and 0 <= a < mk.m):
+                raise ValueError(f"{type(firm).__name__}.choose_price returned {a!r}; allowed: an integer in [0, {mk.m - 1}]")
+            firm.action = int(a)
+        profile = int(mk.profile_index(actions))
+        rewards = mk.profit_table[profile]
+        next_state = int(mk.next_state(self.state, profile))
+        changed = False
+        for i, firm in enumerate(self.firms):
+            changed |= bool(firm.learn(self.state, actions[i], rewards[i], next_state))
+        self.state = next_state
+        self.t += 1
+        self.stable_for = 0 if changed else self.stable_for + 1
+        if not self.converged and self.stable_for >= self.convergence_window:
+            self.converged, self.converged_at = True, self.t
+        self.last_prices = mk.prices[np.asarray(actions)]
+        self.last_profits = rewards
+        self.datacollector.collect(self)
+
+    def greedy_tables(self) -> np.ndarray:
+        """Every firm's greedy price index in every state, shape ``(n_firms, n_states)``."""
+        return np.stack([f.greedy for f in self.firms])
+
+
+# -- analysis of learned strategies (shared by both engines) ---------------------------------
+def greedy_path(market: Market, greedy: np.ndarray, state: int, periods: int) -> tuple[np.ndarray, int]:
+    """Play the greedy strategies ``greedy`` (shape ``(n_firms, n_states)``) from ``state``
+    for ``periods`` periods. Returns the price indices, shape ``(periods, n_firms)``, and
+    the final state."""
+    out = np.empty((periods, market.n_firms), dtype=int)
+    for t in range(periods):
+        out[t] = greedy[:, state]
+        state = int(market.next_state(state, market.profile_index(out[t])))
+    return out, state
+
+
+def converged_cycle(market: Market, greedy: np.ndarray, state: int) -> np.ndarray:
+    """The cycle of price profiles the greedy strategies settle into from ``state``:
+    price indices, shape ``(cycle length, n_firms)`` (length 1 = a constant price pair)."""
+    seen: dict[int, int] = {}
+    profiles = []
+    while state not in seen:
+        seen[state] = len(profiles)
+        actions = greedy[:, state]
+        profiles.append(actions.copy())
+        state = int(market.next_state(state, market.profile_index(actions)))
+    return np.array(profiles[seen[state]:])
+
+
+def cycle_profit_gain(market: Market, cycle: np.ndarray) -> float:
+    """Average profit gain Delta over a greedy cycle (mean over periods and firms), as
+    Calvano et al. measure a session's outcome."""
+    return float(profit_gain(market.profit_table[market.profile_index(cycle)], market).mean())
+
+
+def impulse_response(
+    market: Market, greedy: np.ndarray, state: int, *, firm: int = 0, deviation: int | None = None,
+    before: int = 3, after: int = 20,
+) -> np.ndarray:
+    """Prices (not indices) around a forced one-period deviation, shape
+    ``(before + 1 + after, n_firms)``.
+
+    The session first plays its greedy strategies from ``state`` until it is on its
+    converged cycle; ``before`` periods of that are shown; then ``firm`` is forced for one
+    period to charge price index ``deviation`` (default: its one-period best response to
+    the rivals' current prices, a price cut); afterwards every firm follows its greedy
+    strategy again. Row ``before`` is the deviation period.
+    """
+    require(0 <= firm < market.n_firms, "firm", firm, f"an integer in [0, {market.n_firms - 1}]", "impulse_response")
+    cycle_len = len(converged_cycle(market, greedy, state))
+    _, state = greedy_path(market, greedy, state, market.n_states)  # now surely on the cycle
+    pre, state = greedy_path(market, greedy, state, before + cycle_len)
+    pre = pre[cycle_len:]
+    actions = greedy[:, state].copy()
+    if deviation is None:
+        deviation = market.best_response(firm, actions)
+    require(0 <= deviation < market.m, "deviation", deviation, f"a price index in [0, {market.m - 1}]", "impulse_response")
+    actions[firm] = deviation
+    state = int(market.next_state(state, market.profile_index(actions)))
+    post, _ = greedy_path(market, greedy, state, after)
+    return market.prices[np.concatenate([pre, actions[None, :], post])]

@@ -1,0 +1,129 @@
+"""Binder readiness: environment.yml builds the same environment as ``pip install -e .[course,test]``.
+
+environment.yml must use conda-forge and Python 3.12, pin exactly the versions of
+pyproject.toml's ``course`` and ``test`` extras (conda ``name=version``, or ``name==version``
+under its ``pip:`` list for packages conda-forge lacks), and install the package itself.
+A ``postBuild`` script, if any, must stop at the first failing command (``set -e``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+ENVIRONMENT = yaml.safe_load((ROOT / "environment.yml").read_text())
+#: PyPI name -> conda-forge name, where they differ.
+CONDA_NAMES: dict[str, str] = {}
+#: conda packages that are environment plumbing, not course dependencies.
+PLUMBING = {"python", "pip"}
+
+
+def pinned_extras() -> dict[str, str]:
+    """``{name: version}`` from the ``course`` and ``test`` extras (all must be ``==`` pins)."""
+    pins: dict[str, str] = {}
+    for extra in ("course", "test"):
+        for line in PYPROJECT["project"]["optional-dependencies"][extra]:
+            req = Requirement(line)
+            specs = list(req.specifier)
+            assert len(specs) == 1 and specs[0].operator == "==", (
+                f"pyproject.toml [{extra}] must pin exact versions; {line!r} is not 'name==version'"
+            )
+            pins[canonicalize_name(req.name)] = specs[0].version
+    return pins
+
+
+def environment_pins() -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """``(conda pins, pip pins, other pip lines)`` of environment.yml."""
+    conda: dict[str, str] = {}
+    pip: dict[str, str] = {}
+    pip_other: list[str] = []
+    for dep in ENVIRONMENT["dependencies"]:
+        if isinstance(dep, dict):
+            for line in dep.get("pip", []):
+                match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+                if match:
+                    pip[canonicalize_name(match.group(1))] = match.group(2)
+                else:
+                    pip_other.append(line.strip())
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(?:=+\s*(\S+))?", str(dep).strip())
+        assert match, f"environment.yml: cannot read dependency {dep!r}"
+        conda[canonicalize_name(match.group(1))] = match.group(2) or ""
+    return conda, pip, pip_other
+
+
+def test_uses_conda_forge_only() -> None:
+    channels = ENVIRONMENT.get("channels") or []
+    assert channels and channels[0] == "conda-forge", f"environment.yml channels must start with conda-forge, got {channels}"
+    assert "defaults" not in channels, "environment.yml must not use the 'defaults' channel (licensing, and solver mixes)"
+
+
+def test_python_312() -> None:
+    conda, _, _ = environment_pins()
+    assert re.fullmatch(r"3\.12(\.\*|\.\d+)?", conda.get("python", "")), (
+        f"environment.yml must pin python=3.12 (mesa 3.5 needs >= 3.12; Binder builds what we test), got {conda.get('python')!r}"
+    )
+
+
+def test_pins_match_pyproject_extras() -> None:
+    wanted = pinned_extras()
+    conda, pip, _ = environment_pins()
+    problems = []
+    for name, version in wanted.items():
+        conda_name = CONDA_NAMES.get(name, name)
+        have = conda.get(conda_name, pip.get(name))
+        if have is None:
+            problems.append(f"{name}=={version} (pyproject) is missing from environment.yml")
+        elif have != version:
+            problems.append(f"{name}: pyproject pins {version}, environment.yml has {have or 'no version'}")
+    reverse = {CONDA_NAMES.get(n, n) for n in wanted}
+    for name, version in {**conda, **pip}.items():
+        if name not in PLUMBING and name not in reverse and name not in wanted:
+            problems.append(f"{name}={version} is in environment.yml but not in pyproject's course/test extras")
+    assert not problems, "environment.yml and pyproject.toml disagree:\n" + "\n".join(problems)
+
+
+def test_every_conda_dependency_is_pinned() -> None:
+    conda, _, _ = environment_pins()
+    loose = [name for name, version in conda.items() if name not in PLUMBING and not version]
+    assert not loose, f"environment.yml: pin an exact version for {loose}"
+
+
+def test_installs_the_package() -> None:
+    _, _, other = environment_pins()
+    assert any(re.fullmatch(r"(-e\s+)?\.(\[[\w,]*\])?", line) for line in other), (
+        f"environment.yml's pip list must install the course package ('-e .'), got {other}"
+    )
+
+
+def test_pinned_versions_satisfy_the_package_ranges() -> None:
+    """Colab installs the package with its ranges; the tested pins must lie inside them."""
+    pins = pinned_extras()
+    problems = []
+    for line in PYPROJECT["project"]["dependencies"]:
+        req = Requirement(line)
+        name = canonicalize_name(req.name)
+        if name not in pins:
+            problems.append(f"{req.name} is a dependency but has no pin in the course extra")
+        elif not req.specifier.contains(pins[name], prereleases=True):
+            problems.append(f"{req.name}: pinned {pins[name]} is outside the dependency range {req.specifier}")
+    assert not problems, "\n".join(problems)
+
+
+def test_post_build_stops_on_errors() -> None:
+    scripts = [p for p in (ROOT / "postBuild", ROOT / "binder" / "postBuild", ROOT / ".binder" / "postBuild") if p.exists()]
+    if not scripts:
+        pytest.skip("no postBuild script (nothing to check)")
+    for path in scripts:
+        commands = [s for line in path.read_text().splitlines() if (s := line.strip()) and not s.startswith("#")]
+        assert commands and re.match(r"set -[a-z]*e", commands[0]), (
+            f"{path.relative_to(ROOT)} must start with `set -e` (or `set -euo pipefail`)"
+        )
