@@ -38,7 +38,15 @@ fi
 
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   echo "Installing the course and its pinned dependencies into $VENV (first time: a few minutes)"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[course,test]"
+  pip_install() {  # quiet; drops a harmless warning some pip configurations print per package
+    local log status=0
+    log=$(mktemp)
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@" >"$log" 2>&1 || status=$?
+    grep -v "is ignored: it is neither a file nor a directory" "$log" >&2 || true
+    rm -f "$log"
+    return "$status"
+  }
+  pip_install --upgrade pip
+  pip_install -e ".[course,test]"
   touch "$STAMP"
 fi
