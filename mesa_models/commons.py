@@ -231,8 +231,11 @@ class CommonsHarvest(RiskModel):
         return float(sum(h.payoff for h in self.agents))
 
     def draw_state(self, ax: plt.Axes) -> None:
+        """Apples (green) and harvesters (vermillion dots)."""
         cmap = mpl.colors.ListedColormap(["#FFFFFF", COLORS["green"]])
-        draw_grid(ax, self.apples.astype(int), cmap=cmap, vmin=0, vmax=1, labels={1: "apple"})
+        draw_grid(ax, self.apples.astype(int), cmap=cmap, vmin=0, vmax=1)
         xy = np.array([h.cell.coordinate for h in self.agents])
         ax.scatter(xy[:, 0], xy[:, 1], marker="o", s=28, color=COLORS["vermillion"], edgecolors="black", linewidths=0.5, label="harvester")
+        ax.scatter([], [], marker="s", s=40, color=COLORS["green"], label="apple")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2)
         ax.set_title(f"stock {self.stock():.0%} of the start")

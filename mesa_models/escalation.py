@@ -228,8 +228,8 @@ class IteratedDilemma(RiskModel):
     default_plots = ("payoff", "cooperation")
 
     def __init__(self, *, a: Any = None, b: Any = None, rng: Any = None, **params: Any) -> None:
-        """``a``/``b`` override ``strategy_a``/``strategy_b`` with a Strategy class or a
-        zero-argument factory's product; each pair gets fresh copies."""
+        """``a``/``b`` (a Strategy subclass or instance) override ``strategy_a``/``strategy_b``;
+        every player gets its own copy."""
         super().__init__(rng=rng, **params)
         spec_a = a if a is not None else self.strategy_a
         spec_b = b if b is not None else self.strategy_b

@@ -44,7 +44,8 @@ def explore(
         model_kwargs: extra constructor arguments that are not parameters (e.g. a rule).
         steps_per_run: how many steps the Run button advances.
         seed: initial value of the seed box.
-        **initial: starting values for the widgets (validated like model arguments).
+        **initial: starting values for the widgets (validated like model arguments); a
+            value for a parameter that has no widget (see ``controls``) is held fixed.
     """
     dashboard = Dashboard(
         model_cls,
@@ -89,6 +90,8 @@ class Dashboard:
         unknown = [n for n in names if n not in declared]
         if unknown:
             raise ValueError(f"explore(): control {unknown[0]!r} is not a parameter of {model_cls.__name__}; known: {', '.join(declared)}")
+        # A starting value for a parameter without a widget holds it fixed.
+        self.fixed.update({name: start[name] for name in initial or {} if name not in names})
         self.plots = list(plots if plots is not None else model_cls.default_plots)
 
         self.controls = {name: _make_control(declared[name], start[name]) for name in names}

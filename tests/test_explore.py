@@ -50,6 +50,13 @@ def test_changing_a_control_rebuilds_the_model_and_bad_combinations_show_a_messa
     assert d.model.n_robots == 10 and d.status.value == ""
 
 
+def test_initial_value_without_a_control_is_held_fixed():
+    d = explore(Corridor, controls=["share_keep_right"], length=50)
+    assert d.model.length == 50 and set(d.controls) == {"share_keep_right"}
+    d.controls["share_keep_right"].value = 1.0
+    assert d.model.length == 50
+
+
 def test_same_seed_same_dashboard_state():
     a, b = explore(Corridor, seed=3), explore(Corridor, seed=3)
     a.run()
