@@ -112,7 +112,7 @@ class Driver(FixedAgent):
 
     def signal(self) -> str:
         """The side this driver announces, as received: flipped with ``signal_noise``."""
-        if self.random.random() < self.model.signal_noise:
+        if self.model.signal_noise and self.random.random() < self.model.signal_noise:
             return "left" if self.side == "right" else "right"
         return self.side
 
@@ -280,11 +280,11 @@ class Conventions(RiskModel):
                 self._layout.update({n: (x + 2.4 * group, y) for n, (x, y) in circle.items()})
         colour = {"left": COLORS["blue"], "right": COLORS["orange"]}
         sides = {d.cell.coordinate: d.side for d in self.agents}
-        graph = self.graph if self.in_contact else self.graph.edge_subgraph(
-            (a, b) for a, b in self.graph.edges if self.graph.nodes[a]["group"] == self.graph.nodes[b]["group"]
-        )
-        graph = graph if len(graph) == len(self.graph) else nx.compose(nx.empty_graph(self.graph.nodes), graph)
-        draw_network(ax, graph, self._layout, [colour[sides[n]] for n in graph.nodes], node_size=18)
+        group = nx.get_node_attributes(self.graph, "group")
+        visible = nx.Graph()  # roads between the groups appear only once they are open
+        visible.add_nodes_from(self.graph)
+        visible.add_edges_from((a, b) for a, b in self.graph.edges if self.in_contact or group[a] == group[b])
+        draw_network(ax, visible, self._layout, [colour[sides[n]] for n in visible.nodes], node_size=18)
         ax.set_title(f"blue = left, orange = right ({self.share_left():.0%} left)")
 
 

@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 Predictor = Callable[[np.ndarray], float]
+#: Forecasts are rounded to this many decimals before agents compare them with the threshold.
+FORECAST_DECIMALS = 9
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,9 @@ class ElFarol(RiskModel):
                 name = getattr(predictor, "__name__", repr(predictor))
                 raise ValueError(f"predictor {name!r} returned {value!r}; allowed: a finite number (forecast attendance)")
             forecasts[i] = min(max(float(value), 0.0), float(self.n_agents))
-        return forecasts
+        # Rounded so that floating-point noise (1/3 + 1/3 + 1/3) cannot flip a decision;
+        # the fast engine rounds the same way.
+        return np.round(forecasts, FORECAST_DECIMALS)
 
     def step(self) -> None:
         self.forecasts = self.predict_all()
@@ -236,7 +240,7 @@ class ElFarol(RiskModel):
         ax.set_ylim(0, self.n_agents)
         ax.set_xlabel("week")
         ax.set_ylabel("attendance (agents)")
-        ax.set_title("red = crowded week")
+        ax.set_title("attendance; vermillion bars = crowded weeks")
 
 
 def attendance_stats(attendance: Sequence[float], threshold: float, *, overload: float | None = None, burn_in: int = 0) -> dict[str, float]:
