@@ -74,7 +74,7 @@ CALVANO_PARAMS = Params(
     Param("c", 1.0, "marginal cost c", "price units", low=0, high=10),
     Param("delta", 0.95, "discount factor", "", low=0, high=1, high_open=True, step=0.01),
     Param("alpha", 0.15, "learning rate", "", low=0, high=1, low_open=True, step=0.01),
-    Param("beta", 4e-6, "exploration decay: epsilon_t = exp(-beta t)", "1/period", low=0, high=1, step=1e-5, widget_max=1e-3),
+    Param("beta", 4e-6, "exploration decay: epsilon_t = exp(-beta t)", "1/period", low=0, high=0.01, step=1e-5),
     Param("convergence_window", 100_000, "converged when no greedy price changed for this many periods", "periods", low=1, high=10**8),
 )
 
@@ -307,8 +307,9 @@ class CalvanoModel(RiskModel):
         self.converged_at: int | None = None  # period count when the criterion was first met
         q0 = mk.initial_q(self.delta)
         self.firms = [self.firm_class(self, i, q0[i]) for i in range(mk.n_firms)]
-        self.last_prices = mk.prices[mk.last_profile(self.state)]
-        self.last_profits = mk.profit_table[mk.last_profile(self.state) @ (mk.m ** np.arange(mk.n_firms - 1, -1, -1))]
+        newest = mk.last_profile(self.state)  # the initial state's newest price profile
+        self.last_prices = mk.prices[newest]
+        self.last_profits = mk.profit_table[mk.profile_index(newest)]
         self.start_datacollector()
 
     @property
@@ -355,6 +356,18 @@ class CalvanoModel(RiskModel):
     def greedy_tables(self) -> np.ndarray:
         """Every firm's greedy price index in every state, shape ``(n_firms, n_states)``."""
         return np.stack([f.greedy for f in self.firms])
+
+    def session_cycle(self) -> np.ndarray:
+        """Price indices of the cycle the current greedy strategies settle into."""
+        return converged_cycle(self.market, self.greedy_tables(), self.state)
+
+    def session_profit_gain(self) -> float:
+        """Calvano et al.'s Delta of this session: average profit gain on :meth:`session_cycle`."""
+        return cycle_profit_gain(self.market, self.session_cycle())
+
+    def impulse_response(self, **kwargs: Any) -> np.ndarray:
+        """Prices around a forced one-period deviation (see :func:`impulse_response`)."""
+        return impulse_response(self.market, self.greedy_tables(), self.state, **kwargs)
 
 
 # -- analysis of learned strategies (shared by both engines) ---------------------------------

@@ -76,6 +76,26 @@ class Batch:
         """Average price of each firm on each session's converged cycle, shape (S, n_firms)."""
         return np.array([self.market.prices[c].mean(axis=0) for c in self.cycles()])
 
+    def price_histories(self, periods: int, *, noise: float = 0.0, rng: Any = None) -> np.ndarray:
+        """Prices an observer would see after learning, shape (S, periods, n_firms): each
+        session plays its final greedy strategies from its final state, except that each
+        firm, with probability ``noise`` per period, charges a random grid price (a stand-in
+        for demand or cost shocks; the rivals then react as they learned to)."""
+        require(isinstance(periods, int) and periods >= 1, "periods", periods, "an integer >= 1", "price_histories")
+        require(0 <= noise <= 1, "noise", noise, "a probability in [0, 1]", "price_histories")
+        gen = np.random.default_rng(rng)
+        mk = self.market
+        out = np.empty((self.n_sessions, periods, mk.n_firms), dtype=int)
+        for j in range(self.n_sessions):
+            state = int(self.state[j])
+            for t in range(periods):
+                actions = self.greedy[j][:, state].copy()
+                shocked = gen.random(mk.n_firms) < noise
+                actions[shocked] = gen.integers(mk.m, size=int(shocked.sum()))
+                out[j, t] = actions
+                state = int(mk.next_state(state, mk.profile_index(actions)))
+        return mk.prices[out]
+
     def impulse_responses(self, **kwargs: Any) -> np.ndarray:
         """:func:`impulse_response` of every session, shape (S, periods, n_firms)."""
         return np.array([impulse_response(self.market, self.greedy[j], int(self.state[j]), **kwargs)
@@ -145,30 +165,29 @@ def simulate(
     g = greedy_all.reshape(S * n * ns).copy()
     v = np.take_along_axis(q, g[:, None], axis=1)[:, 0].copy()  # value of the greedy price
     row_base = (np.arange(S)[:, None] * n + np.arange(n)[None, :]) * ns  # (A, n)
-    stable = np.zeros(S, dtype=np.int64)
+    last_change = np.zeros(S, dtype=np.int64)  # period count at the last change of any greedy price
     block = (np.empty((0, S, n), dtype=bool), np.empty((0, S, n), dtype=np.int64))
+    state_out = np.zeros(S, dtype=np.int64)
     start = time.perf_counter()
 
     def write_back(keep: np.ndarray) -> None:
         """Store finished sessions (``~keep``) and shrink the working arrays."""
-        nonlocal q, qf, g, v, row_base, state, stable, block, active
+        nonlocal q, qf, g, v, row_base, state, last_change, block, active
         A = len(active)
-        q3 = q.reshape(A, n, ns, m)
-        g3 = g.reshape(A, n, ns)
         done = ~keep
+        q3, g3 = q.reshape(A, n, ns, m), g.reshape(A, n, ns)
         q_all[active[done]] = q3[done]
         greedy_all[active[done]] = g3[done]
         state_out[active[done]] = state[done]
         active = active[keep]
         q = np.ascontiguousarray(q3[keep]).reshape(-1, m)
+        qf = q.reshape(-1)
         g = np.ascontiguousarray(g3[keep]).reshape(-1)
         v = np.ascontiguousarray(v.reshape(A, n, ns)[keep]).reshape(-1)
-        qf = q.reshape(-1)
-        state, stable = state[keep], stable[keep]
+        state, last_change = state[keep], last_change[keep]
         block = (block[0][:, keep], block[1][:, keep])
         row_base = (np.arange(len(active))[:, None] * n + np.arange(n)[None, :]) * ns
 
-    state_out = np.zeros(S, dtype=np.int64)
     t = 0
     while len(active) and t < max_periods:
         offset = t % DRAW_BLOCK
@@ -177,31 +196,33 @@ def simulate(
             explore, random_price = u[..., 0] < exploration_rate(beta, t), (u[..., 1] * m).astype(np.int64)
         else:
             if offset == 0:  # draw the next block; decide exploration for the whole block at once
-                u = np.stack([gens[j].random((DRAW_BLOCK, n, 2)) for j in active], axis=1)
+                u = np.empty((len(active), DRAW_BLOCK, n, 2))
+                for k, j in enumerate(active):
+                    gens[j].random(out=u[k])  # the same numbers as gens[j].random((DRAW_BLOCK, n, 2))
                 eps = np.array([exploration_rate(beta, t + k) for k in range(DRAW_BLOCK)])
-                block = (u[..., 0] < eps[:, None, None], (u[..., 1] * m).astype(np.int64))
+                block = (np.ascontiguousarray((u[..., 0] < eps[None, :, None]).transpose(1, 0, 2)),
+                         np.ascontiguousarray((u[..., 1] * m).astype(np.int64).transpose(1, 0, 2)))
             explore, random_price = block[0][offset], block[1][offset]
         rows = row_base + state[:, None]  # (A, n) flat row of (session, firm, state)
-        greedy_now = g[rows]
-        best_now = v[rows]
+        greedy_now = g.take(rows)
+        best_now = v.take(rows)
         actions = np.where(explore, random_price, greedy_now)
         profile = actions[:, 0] * weights[0]
         for i in range(1, n):
             profile = profile + actions[:, i] * weights[i]
-        rewards = profit_table[profile]  # (A, n)
+        rewards = profit_table.take(profile, axis=0)  # (A, n)
         next_state = (state * mk.n_profiles + profile) % ns if mk.memory > 1 else profile
         cell = rows * m + actions
-        old = qf[cell]
-        new = old + alpha * (rewards + delta * v[row_base + next_state[:, None]] - old)
+        old = qf.take(cell)
+        new = old + alpha * (rewards + delta * v.take(row_base + next_state[:, None]) - old)
         qf[cell] = new
         # Greedy bookkeeping without scanning rows: only Q(state, action) changed.
         on_greedy = actions == greedy_now
-        takes_over = ~on_greedy & ((new > best_now) | ((new == best_now) & (actions < greedy_now)))
-        rises = on_greedy & (new >= best_now)
-        falls = on_greedy & ~rises  # the greedy value fell: rescan those rows
-        upd = takes_over | rises
-        g[rows[takes_over]] = actions[takes_over]
-        v[rows[upd]] = new[upd]
+        takes_over = (new > best_now) | ((new == best_now) & (actions < greedy_now))
+        takes_over &= ~on_greedy
+        g[rows] = np.where(takes_over, actions, greedy_now)
+        v[rows] = np.where(takes_over | on_greedy, new, best_now)
+        falls = on_greedy & (new < best_now)  # the greedy value fell: rescan those rows
         if falls.any():
             fr = rows[falls]
             block_q = np.take(q, fr, axis=0)
@@ -216,10 +237,9 @@ def simulate(
             history[active, t] = actions
         state = next_state
         t += 1
-        stable += 1
-        stable[changed] = 0
-        if stable.max() >= window:  # a session just converged: store it, drop it
-            done = stable >= window
+        last_change[changed] = t
+        if t - last_change.min() >= window:  # a session just converged: store it, drop it
+            done = t - last_change >= window
             periods[active[done]] = t
             converged[active[done]] = True
             write_back(~done)

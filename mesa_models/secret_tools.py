@@ -1,7 +1,9 @@
 """Secret tools and oversight: competing agents that learn to use a covert tool (Unit 03).
 
 A stylised model of the 2026 study "Voluntary Collusion with Secret Tools in Competing LLM
-Agents" as described in the course seed article (/work/shared/seeds/004): agents offered a
+Agents", as described by Anystack Engineering, "When Your Agents Collude: The Hidden Risk in
+Multi-Agent Systems" (28 May 2026,
+https://www.anystackengineering.com/blog/voluntary-collusion-llm-agents-multi-agent-risk): agents offered a
 secret tool that gives them an edge at another party's expense took it most of the time,
 more so when they believed no third party was watching; the article's mitigations are
 auditable inter-agent channels, adversarial third-agent evaluation and least-privilege
@@ -74,7 +76,7 @@ class SecretToolsModel(RiskModel):
     """Competing agents, a covert tool that harms a third party, and a random auditor.
 
     Source of the phenomenon: "Voluntary Collusion with Secret Tools in Competing LLM
-    Agents" (2026), as described in the course seed article; mitigations from the same
+    Agents" (2026), as described by Anystack Engineering (2026); mitigations from the same
     article. Reporters (per round): ``covert_rate`` (share of agents' decisions that used
     the tool), ``harm`` (third-party loss per interaction), ``audit_cost`` (oversight cost
     per interaction), ``social_cost`` (harm + audit cost), ``fines`` (per interaction),
