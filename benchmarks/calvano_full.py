@@ -22,10 +22,11 @@ part of this repository) for a few sessions, for a side-by-side sessions-per-sec
 Note its convergence counter rises once per firm per period, so its 100,000 means 50,000
 periods for two firms, and every session starts from the lowest prices.
 
-Measured on the course's shared 2-core machine (21 Nov 2026, one core, other jobs running):
-1,000 sessions, all converged, Delta mean 0.847 (std 0.117) vs the published 0.849; wall
-time 387 s (367 s CPU), 2.6 sessions/s; the replication above: 2 sessions in 150 s,
-0.013 sessions/s.
+Measured on the course's 2-core machine (21 Nov 2026): 1,000 sessions, all converged,
+Delta mean 0.847 (std 0.117) vs the published 0.849; learning time mean 1.76 M periods
+(longest session 3.26 M). Two processes: wall time 231 s, 4.3 sessions/s, peak memory
+286 MB per process. One process (other jobs running): 387 s, 2.6 sessions/s. The
+replication above: 2 sessions in 150 s, 0.013 sessions/s.
 """
 
 from __future__ import annotations
