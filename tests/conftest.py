@@ -38,11 +38,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         os.environ.pop("RISKLAB_EXPECT", None)
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    yield
+    result = yield
     if _notebook_folder(item) != "labs" or not getattr(item, "options", {}).get("check_exception"):
-        return
+        return result
     for output in getattr(item, "test_outputs", None) or []:
         name = output.get("ename")
         if name and name != "NotImplementedError":
@@ -51,3 +51,4 @@ def pytest_runtest_call(item: pytest.Item):
                 f"but raised {name}: {output.get('evalue')}",
                 pytrace=False,
             )
+    return result

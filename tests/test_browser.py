@@ -14,7 +14,7 @@ apt when it is missing and we are root; when the machine cannot start a browser 
 is skipped and the reason printed (``pytest -ra``). Which lessons: all of them by default;
 ``RISKLAB_BROWSER=welcome`` limits the run to the welcome lesson, ``RISKLAB_BROWSER=off``
 skips it. Every wait is bounded; the notebooks on disk are never modified (autosave is off
-and the test checks).
+and the test checks the server never saved one).
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -120,19 +122,25 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def jupyter_lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
-    """A JupyterLab server on 127.0.0.1 rooted at the repository; yields its base URL."""
+    """A JupyterLab server on 127.0.0.1 rooted at the repository; yields its URL and log.
+    Checkpoints go to a temporary folder, not into the repository."""
     home = tmp_path_factory.mktemp("jupyterlab")
     settings = home / "settings"
     for plugin, values in LAB_SETTINGS.items():
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+    config = home / "config"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text(
+        json.dumps({"FileContentsManager": {"checkpoints_kwargs": {"root_dir": str(home / "checkpoints")}}})
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("RISKLAB_EXPECT", "MPLBACKEND")}
     env.update(
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_CONFIG_DIR=str(config),
         IPYTHONDIR=str(home / "ipython"),
     )
     port = _free_port()
@@ -161,7 +169,7 @@ def jupyter_lab(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
             if time.monotonic() > deadline:
                 pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n{_tail(home / 'server.log')}")
             time.sleep(0.5)
-        yield base
+        yield {"url": base, "log": home / "server.log"}
     finally:
         server.terminate()
         try:
@@ -178,6 +186,12 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
     from playwright.sync_api import Error, sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")
+    # Watchdog: a hung renderer would block page.evaluate() forever; past the deadline,
+    # kill the Chromium processes of this profile (only those), and playwright raises.
+    deadline = 120 + 120 * len(browser_notebooks())
+    watchdog = threading.Timer(deadline, _kill_processes_using, args=(profile,))
+    watchdog.daemon = True
+    watchdog.start()
     with sync_playwright() as playwright:
         try:
             context = playwright.chromium.launch_persistent_context(
@@ -190,7 +204,19 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory, chromium: Path):
         try:
             yield context
         finally:
+            watchdog.cancel()
             context.close()
+
+
+def _kill_processes_using(profile: Path) -> None:
+    """SIGKILL the processes started with ``--user-data-dir=<profile>`` (our Chromium)."""
+    print("\n[browser test] watchdog: Chromium still running after the deadline; killing it", flush=True)
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and f"--user-data-dir={profile}".encode() in (proc / "cmdline").read_bytes().split(b"\0"):
+                os.kill(int(proc.name), signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -199,9 +225,17 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 # -- the test ------------------------------------------------------------------------------
 
-CELL_STATE_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  if (!panel || !panel.content || !panel.content.model || !panel.sessionContext) return null;
+# The notebook panel of one path (not "the current widget": a restored tab could be that).
+FIND_PANEL_JS = """(path) => {
+  if (!window.jupyterapp) return null;
+  for (const widget of window.jupyterapp.shell.widgets('main')) {
+    if (widget.context && widget.context.path === path && widget.content && widget.content.model) return widget;
+  }
+  return null;
+}"""
+CELL_STATE_JS = """(path) => {
+  const panel = (""" + FIND_PANEL_JS + """)(path);
+  if (!panel || !panel.sessionContext) return null;
   const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
   const cells = panel.content.model.cells;
   const state = {kernel: kernel ? kernel.status : 'none', pending: 0, errors: []};
@@ -214,6 +248,14 @@ CELL_STATE_JS = """() => {
     }
   }
   return state;
+}"""
+RUN_ALL_JS = """(path) => {
+  const app = window.jupyterapp;
+  const panel = (""" + FIND_PANEL_JS + """)(path);
+  app.shell.activateById(panel.id);
+  if (app.shell.currentWidget !== panel) return false;
+  app.commands.execute('notebook:run-all-cells');  // not awaited: we poll, with a deadline
+  return true;
 }"""
 
 
@@ -241,7 +283,6 @@ def test_lesson_runs_in_jupyterlab(notebook: str, jupyter_lab: str, browser_cont
     path = ROOT / notebook
     if not path.exists():
         pytest.skip(f"{notebook} does not exist yet")
-    committed = path.read_bytes()
     stem = path.stem
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     console: list[str] = []
@@ -249,12 +290,13 @@ def test_lesson_runs_in_jupyterlab(notebook: str, jupyter_lab: str, browser_cont
     page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
     page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
     try:
-        page.goto(f"{jupyter_lab}/lab/tree/{notebook}?token={TOKEN}", timeout=90_000)
-        state = _wait(lambda: (s := page.evaluate(CELL_STATE_JS)) and s["kernel"] == "idle" and s, 90, "the notebook to open with an idle kernel")
+        # a workspace of its own, reset: no tabs restored from an earlier lesson
+        page.goto(f"{jupyter_lab['url']}/lab/workspaces/risklab-{stem}/tree/{notebook}?reset&token={TOKEN}", timeout=90_000)
+        _wait(lambda: (s := page.evaluate(CELL_STATE_JS, notebook)) and s["kernel"] == "idle", 90, "the notebook to open with an idle kernel")
         started = time.monotonic()
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        _wait(lambda: page.evaluate(RUN_ALL_JS, notebook), 30, f"{notebook} to become the active tab")
         state = _wait(
-            lambda: (s := page.evaluate(CELL_STATE_JS)) and s["kernel"] == "idle" and (s["pending"] == 0 or s["errors"]) and s,
+            lambda: (s := page.evaluate(CELL_STATE_JS, notebook)) and s["kernel"] == "idle" and (s["pending"] == 0 or s["errors"]) and s,
             NOTEBOOK_RUN_TIMEOUT, f"all cells of {notebook} to run", interval=0.5,
         )
         print(f"\n[browser test] {notebook}: all cells ran in {time.monotonic() - started:.1f} s", flush=True)
@@ -270,7 +312,7 @@ def test_lesson_runs_in_jupyterlab(notebook: str, jupyter_lab: str, browser_cont
         if expected:
             _wait(lambda: dashboards.count() > 0, 30, f"an explore dashboard in {notebook}")
         for k in range(dashboards.count()):
-            _check_dashboard(page, dashboards.nth(k), f"{stem}-dashboard{k}")
+            _check_dashboard(page, dashboards.nth(k), f"{stem}-dashboard{k}", same_seed_check=k == 0)
         page.wait_for_timeout(500)
         widget_errors = [line for line in console if line.startswith(("error", "pageerror")) and any(w in line.lower() for w in WIDGET_ERROR_WORDS)]
         assert not widget_errors, f"{notebook}: widget errors in the browser console:\n" + "\n".join(widget_errors)
@@ -279,15 +321,15 @@ def test_lesson_runs_in_jupyterlab(notebook: str, jupyter_lab: str, browser_cont
             page.screenshot(path=str(SCREENSHOTS / f"{stem}-final.png"), full_page=True, timeout=15_000)
         except Exception:
             pass
-        _shutdown_kernels(jupyter_lab)
+        _shutdown_kernels(jupyter_lab["url"])
         page.close()
-        if path.read_bytes() != committed:  # never leave outputs in the repository
-            path.write_bytes(committed)
-            pytest.fail(f"{notebook} was modified on disk by JupyterLab (restored)")
+    saved = [line for line in jupyter_lab["log"].read_text(errors="replace").splitlines() if "Saving file" in line and path.name in line]
+    assert not saved, f"JupyterLab saved {notebook} (outputs may now be in the repository): {saved}"
 
 
-def _check_dashboard(page, cell, name: str) -> None:
-    """Sliders and buttons exist; Step and Run change the image; Reset brings it back."""
+def _check_dashboard(page, cell, name: str, same_seed_check: bool) -> None:
+    """Sliders and buttons exist; Step, Run and Reset change the image; with
+    ``same_seed_check``, Reset after a Step gives the same picture again."""
     cell.scroll_into_view_if_needed()
     assert cell.locator(".widget-slider, .widget-dropdown, .widget-checkbox").count() > 0, f"{name}: no parameter controls"
     buttons = {label: cell.locator("button", has_text=label).first for label in ("Step", "Run", "Reset")}
@@ -307,7 +349,13 @@ def _check_dashboard(page, cell, name: str) -> None:
         print(f"[browser test] {name}: {label} redrew the figure in {time.monotonic() - clicked:.2f} s", flush=True)
         cell.screenshot(path=str(SCREENSHOTS / f"{name}-after-{label.lower()}.png"))
     buttons["Reset"].click()
-    _wait(lambda: _image_src(image) == initial, REDRAW_TIMEOUT, f"{name}: Reset to redraw the initial figure (same seed, same picture)")
+    reset = _wait(lambda: (src := _image_src(image)) and src != previous and src, REDRAW_TIMEOUT, f"{name}: the figure to change after Reset")
+    if not same_seed_check:
+        return
+    buttons["Step"].click()
+    _wait(lambda: (src := _image_src(image)) and src != reset, REDRAW_TIMEOUT, f"{name}: the figure to change after Step")
+    buttons["Reset"].click()
+    _wait(lambda: _image_src(image) == reset, REDRAW_TIMEOUT, f"{name}: a second Reset to draw the same picture (same seed, same run)")
 
 
 def _shutdown_kernels(base: str) -> None:

@@ -17,6 +17,7 @@ import notebooks as nbs  # noqa: E402
 
 README = ROOT / "README.md"
 BADGE_URL = re.compile(r"https://(?:mybinder\.org/v2/gh|colab\.research\.google\.com/github)/([\w.-]+)/([\w.-]+?)(?=[/)?#\s])")
+OPENED_PATH = re.compile(r"(?:/blob/[\w.-]+/|\?urlpath=lab/tree/)([^\s)?#&]+)")
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +49,8 @@ def test_badges_point_to_this_repository(readme: str) -> None:
     assert any("mybinder.org" in m.group(0) for m in BADGE_URL.finditer(readme)), "README needs a Launch Binder badge"
     wrong = [f"{o}/{n}" for o, n in found if (o, n) != (owner, name)]
     assert not wrong, f"README badges must open {owner}/{name} (pyproject [project.urls]); found {wrong}"
+
+
+def test_badges_open_existing_notebooks(readme: str) -> None:
+    missing = [path for path in OPENED_PATH.findall(readme) if not (ROOT / path).exists()]
+    assert not missing, f"README badges open files that are not in the repository: {missing}"
