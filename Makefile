@@ -8,8 +8,13 @@ PY := .venv/bin/python
 setup:
 	@bash tools/bootstrap.sh
 
+# --allow-root only where it is needed (containers, CI images run as root)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# The whole repository is browsable; the browser opens at the welcome lesson.
 lab: setup
-	$(PY) -m jupyter lab lessons/00_welcome.ipynb
+	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/lessons/00_welcome.ipynb
 
 test: setup
 	$(PY) -m pytest
