@@ -8,21 +8,15 @@ from mesa_models.commons import CommonsHarvest
 from mesa_models.escalation import IteratedDilemma
 from mesa_models.spatial_pd import SpatialPD
 from mesa_models.spatial_pd_numpy import SpatialPDArray
+from mesa_models.running import stepper
 
-
-def _stepper(model_cls, **params):
-    def setup():
-        model = model_cls(rng=0, **params)
-        return model.step
-
-    return setup
 
 
 CASES = [
-    ("spatial PD, Mesa, 50x50", _stepper(SpatialPD, width=50, height=50), 20),
-    ("spatial PD, NumPy, 50x50", _stepper(SpatialPDArray, width=50, height=50), 500),
-    ("spatial PD, NumPy, 100x100 (lesson demo)", _stepper(SpatialPDArray, width=100, height=100), 300),
-    ("spatial PD, NumPy async, 50x50", _stepper(SpatialPDArray, width=50, height=50, asynchronous=True), 10),
-    ("commons harvest, 24x24, 12 harvesters", _stepper(CommonsHarvest), 200),
-    ("iterated dilemma, 50 pairs", _stepper(IteratedDilemma), 200),
+    ("spatial PD, Mesa, 50x50", stepper(SpatialPD, width=50, height=50), 20),
+    ("spatial PD, NumPy, 50x50", stepper(SpatialPDArray, width=50, height=50), 500),
+    ("spatial PD, NumPy, 100x100 (lesson demo)", stepper(SpatialPDArray, width=100, height=100), 300),
+    ("spatial PD, NumPy async, 50x50", stepper(SpatialPDArray, width=50, height=50, asynchronous=True), 10),
+    ("commons harvest, 24x24, 12 harvesters", stepper(CommonsHarvest), 200),
+    ("iterated dilemma, 50 pairs", stepper(IteratedDilemma), 200),
 ]

@@ -8,14 +8,8 @@ completion, so its "step" is one call that plays a fixed number of periods.
 from mesa_models.calvano import CalvanoModel
 from mesa_models.calvano_numpy import simulate
 from mesa_models.secret_tools import SecretToolsModel
+from mesa_models.running import stepper
 
-
-def _stepper(model_cls, **params):
-    def setup():
-        model = model_cls(rng=0, **params)
-        return model.step
-
-    return setup
 
 
 def _numpy_chunk(sessions, periods):
@@ -26,8 +20,8 @@ def _numpy_chunk(sessions, periods):
 
 
 CASES = [
-    ("Calvano, Mesa model, 1 session, 1 period per step", _stepper(CalvanoModel, beta=2e-4, convergence_window=5_000), 5000),
+    ("Calvano, Mesa model, 1 session, 1 period per step", stepper(CalvanoModel, beta=2e-4, convergence_window=5_000), 5000),
     ("Calvano, NumPy engine, 12 sessions x 1,000 periods per step", _numpy_chunk(12, 1_000), 5),
     ("Calvano, NumPy engine, 1,000 sessions x 100 periods per step", _numpy_chunk(1_000, 100), 2),
-    ("secret tools, 20 agents", _stepper(SecretToolsModel, audit_prob=0.3), 500),
+    ("secret tools, 20 agents", stepper(SecretToolsModel, audit_prob=0.3), 500),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import mesa
@@ -12,7 +12,7 @@ import pandas as pd
 
 from mesa_models.base import RiskModel
 
-__all__ = ["run", "sweep"]
+__all__ = ["run", "stepper", "sweep"]
 
 
 def run(model: RiskModel | type[RiskModel], steps: int, *, rng: Any = None, **params: Any) -> pd.DataFrame:
@@ -80,6 +80,20 @@ def sweep(
     )
     frame = pd.DataFrame(rows)
     return frame.drop(columns=["RunId", "iteration"], errors="ignore")
+
+
+def stepper(model_cls: type[RiskModel], *, rng: Any = 0, **params: Any) -> Callable[[], Callable[[], None]]:
+    """A ``setup()`` that builds ``model_cls(rng=rng, **params)`` and returns its ``step``:
+    the shape of a benchmark case (``benchmarks/cases_*.py``), built lazily so that timing
+    excludes construction."""
+    if not (isinstance(model_cls, type) and issubclass(model_cls, RiskModel)):
+        raise TypeError(f"stepper() needs a course model class, got {model_cls!r}")
+    model_cls.params.resolve(params, model_cls.__name__)  # fail now, not when timed
+
+    def setup() -> Callable[[], None]:
+        return model_cls(rng=rng, **params).step
+
+    return setup
 
 
 def _check_steps(steps: Any) -> None:
