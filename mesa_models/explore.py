@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from IPython import get_ipython
 from IPython.display import display
 
 from mesa_models.base import RiskModel
@@ -138,7 +139,7 @@ class Dashboard:
         except (TypeError, ValueError) as error:  # an impossible combination of sliders
             self.model = None
             self.status.value = f"<span style='color:#D55E00'>⚠ {error}</span>"
-            self.output.clear_output()
+            self._clear_output()
             return
         self.status.value = ""
         self.draw()
@@ -161,7 +162,7 @@ class Dashboard:
         has_state = hasattr(model, "draw_state")
         panels = int(has_state) + len(self.plots)
         with self.output:
-            self.output.clear_output(wait=True)
+            self._clear_output(wait=True)
             if self.figure is not None:
                 plt.close(self.figure)
             fig, axes = plt.subplots(1, max(panels, 1), figsize=(3.6 * max(panels, 1), 3.2), squeeze=False)
@@ -177,6 +178,13 @@ class Dashboard:
             fig.suptitle(f"{self.model_cls.__name__}, step {model.steps}", fontsize=10)
             self.figure = fig
             plt.show()
+
+
+    def _clear_output(self, wait: bool = False) -> None:
+        # Outside a kernel (tests, scripts) clearing would only print terminal escape codes.
+        shell = get_ipython()
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            self.output.clear_output(wait=wait)
 
 
 def _make_control(param: Param, value: Any) -> widgets.Widget:
