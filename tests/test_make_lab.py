@@ -5,10 +5,12 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -17,10 +19,27 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def get_json(url: str, token: str, attempts: int = 20) -> dict:
+    """GET a Jupyter API URL, retrying briefly while the server finishes starting."""
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.URLError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
 @pytest.mark.skipif(Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(),
                     reason="runs only under `make test` (which owns .venv); start `make lab` by hand")
 def test_make_lab_serves_the_welcome_lesson():
-    env = {**os.environ, "BROWSER": "true"}  # no browser window, whatever the machine has
+    with socket.socket() as probe:  # a free port, so a server already on 8888 cannot interfere
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "BROWSER": "true", "JUPYTER_PORT": str(port)}  # and no browser window
     server = subprocess.Popen(
         ["make", "--no-print-directory", "lab"], cwd=ROOT, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
@@ -42,14 +61,12 @@ def test_make_lab_serves_the_welcome_lesson():
         assert any("/lab/tree/lessons/00_welcome.ipynb?token=" in line for line in log), \
             "make lab must open the welcome lesson:\n" + "".join(log[-20:])
         base, token = url
-        request = urllib.request.Request(f"{base}/api/contents/lessons/00_welcome.ipynb?content=0",
-                                         headers={"Authorization": f"token {token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert json.load(response)["type"] == "notebook"
+        assert base.endswith(f":{port}")
+        welcome = get_json(f"{base}/api/contents/lessons/00_welcome.ipynb?content=0", token)
+        assert welcome["type"] == "notebook"
         # The whole course is served (root = repository), not just the lessons folder.
-        listing = urllib.request.Request(f"{base}/api/contents/labs", headers={"Authorization": f"token {token}"})
-        with urllib.request.urlopen(listing, timeout=10) as response:
-            assert any(item["name"] == "00_welcome_lab.ipynb" for item in json.load(response)["content"])
+        labs = get_json(f"{base}/api/contents/labs", token)
+        assert any(item["name"] == "00_welcome_lab.ipynb" for item in labs["content"])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
