@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mesa_models.calvano_numpy import simulate
+from mesa_models.collusion.calvano_fast import simulate
 
 PUBLISHED_DELTA = 0.849
 

@@ -3,8 +3,8 @@
     python benchmarks/spatial_pd_speed.py            # 50x50, 100x100, 200x200
     python benchmarks/spatial_pd_speed.py --quick    # fewer steps
 
-Engines: the course's readable Mesa model (:class:`mesa_models.spatial_pd.SpatialPD`), its
-NumPy engine (:class:`mesa_models.spatial_pd_numpy.SpatialPDArray`) and Mesa's own example
+Engines: the course's readable Mesa model (:class:`mesa_models.conflict.spatial_pd.SpatialPD`), its
+NumPy engine (:class:`mesa_models.conflict.spatial_pd_fast.SpatialPDArray`) and Mesa's own example
 ``mesa.examples.advanced.pd_grid.model.PdGrid`` with ``activation_order="Simultaneous"``
 (note: Mesa's example accumulates scores over time, so it is a speed reference only, not
 the same dynamics). Single process; each engine is built first (not timed), then stepped.
@@ -17,8 +17,8 @@ import time
 
 from mesa.examples.advanced.pd_grid.model import PdGrid
 
-from mesa_models.spatial_pd import SpatialPD
-from mesa_models.spatial_pd_numpy import SpatialPDArray
+from mesa_models.conflict.spatial_pd import SpatialPD
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 
 SIZES = (50, 100, 200)
 ENGINES = {

@@ -1,9 +1,19 @@
 """Mesa models and teaching helpers for the Multi-Agent Risk Lab course.
 
-Core helpers (imported here): :class:`RiskModel` and the parameter declarations
-(:class:`Param`, :class:`Params`), :func:`run` and :func:`sweep`, :func:`explore`,
-and the plotting style. Each unit's models live in their own module, e.g.
-``from mesa_models.corridor import Corridor``.
+The kit is at the top level and imported here: :class:`RiskModel` and the parameter
+declarations (:class:`Param`, :class:`Params`), :func:`run` and :func:`sweep`,
+:func:`explore`, and the plotting style. Exercise feedback is in :mod:`mesa_models.checks`.
+
+Each unit is a subpackage named after its lesson, which re-exports what the notebooks use
+and holds the lab's checks in ``lab.py``::
+
+    welcome/          00  corridor deadlock                lessons/00_welcome.ipynb
+    miscoordination/  01  conventions, El Farol, credit    lessons/01_miscoordination.ipynb
+    conflict/         02  spatial PD, commons, escalation  lessons/02_conflict.ipynb
+    collusion/        03  Calvano pricing, secret tools    lessons/03_collusion.ipynb
+
+e.g. ``from mesa_models.collusion import CalvanoModel, simulate``. The kit never imports
+a unit; a unit may reuse another unit's models.
 """
 
 from mesa_models.base import RiskModel

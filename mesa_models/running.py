@@ -22,7 +22,7 @@ def run(model: RiskModel | type[RiskModel], steps: int, *, rng: Any = None, **pa
     model class, which is built with ``rng`` and ``params`` first. The table has one row
     per collected step, indexed by step number (row 0 is the initial state).
 
-    >>> from mesa_models.corridor import Corridor
+    >>> from mesa_models.welcome.corridor import Corridor
     >>> run(Corridor, 5, rng=1).index.tolist()
     [0, 1, 2, 3, 4, 5]
     """

@@ -51,7 +51,7 @@ def test_redraw_measures_a_dashboard_step() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from mesa_models.corridor import Corridor
+    from mesa_models.welcome.corridor import Corridor
     from mesa_models.explore import Dashboard
 
     assert 0 < bench.redraw_seconds(Dashboard, Corridor, 1) < 30

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mesa_models.calvano import (
+from mesa_models.collusion.calvano import (
     CalvanoModel,
     Market,
     PricingFirm,
@@ -15,7 +15,7 @@ from mesa_models.calvano import (
     impulse_response,
     profit_gain,
 )
-from mesa_models.calvano_numpy import simulate
+from mesa_models.collusion.calvano_fast import simulate
 
 #: CI scale (stated in the lesson too): a faster exploration decay than the paper's 4e-6
 #: and a shorter convergence window than its 100,000 periods; everything else baseline.
@@ -213,7 +213,7 @@ def test_bad_simulate_arguments():
 
 
 def test_price_histories_without_noise_replay_the_greedy_path(ci_batch):
-    from mesa_models.calvano import greedy_path
+    from mesa_models.collusion.calvano import greedy_path
 
     mk = ci_batch.market
     histories = ci_batch.price_histories(10, noise=0.0, rng=0)

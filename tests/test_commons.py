@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.commons import CommonsHarvest, gini, quota
+from mesa_models.conflict.commons import CommonsHarvest, gini, quota
 
 SEEDS = (0, 1, 2, 3)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.conventions import ACTIONS, Conventions, emergence_time, follow_signal, ignore_signal
+from mesa_models.miscoordination.conventions import ACTIONS, Conventions, emergence_time, follow_signal, ignore_signal
 
 
 def test_a_convention_emerges_on_a_connected_small_world():

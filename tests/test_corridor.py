@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.corridor import ACTIONS, EAST, WEST, Corridor, Robot, keep_to_my_side
+from mesa_models.welcome.corridor import ACTIONS, EAST, WEST, Corridor, Robot, keep_to_my_side
 
 
 def occupancy_ok(model):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.credit_assignment import TeamLearning, difference_reward, team_reward
+from mesa_models.miscoordination.credit_assignment import TeamLearning, difference_reward, team_reward
 
 
 def _share_correct(steps, seeds=range(3), **params):

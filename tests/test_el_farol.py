@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.el_farol import ElFarol, LinearPredictor, arthur_family, attendance_stats, linear_family
-from mesa_models.el_farol_fast import ElFarolArray
+from mesa_models.miscoordination.el_farol import ElFarol, LinearPredictor, arthur_family, attendance_stats, linear_family
+from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 
 SEEDS = range(6)
 

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from mesa_models import run
-from mesa_models.escalation import (
+from mesa_models.conflict.escalation import (
     STRATEGIES,
     AllC,
     AllD,

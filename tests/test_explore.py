@@ -9,7 +9,7 @@ import pytest
 matplotlib.use("Agg")
 
 from mesa_models import explore  # noqa: E402
-from mesa_models.corridor import Corridor  # noqa: E402
+from mesa_models.welcome.corridor import Corridor  # noqa: E402
 
 
 def png(fig):

@@ -312,7 +312,7 @@ def good_notebook(rel: str):
     cells = [new_markdown_cell("# A title\n\nA hook.\n\n" + nbs.badges_markdown(ROOT / rel)), setup, new_markdown_cell(objectives)]
     if kind(rel) == "lesson":
         cells += [
-            new_code_cell("from mesa_models import explore\nfrom mesa_models.corridor import Corridor\nexplore(Corridor)"),
+            new_code_cell("from mesa_models import explore\nfrom mesa_models.welcome.corridor import Corridor\nexplore(Corridor)"),
             new_markdown_cell("**What do you notice?** Something."),
             new_markdown_cell("## Check your understanding\n\n1. Why?\n<details><summary>Answer</summary>Because.</details>"),
             new_markdown_cell("## Connections\n\nCases.\n\n## Summary\n\nShort."),
@@ -364,7 +364,7 @@ def _code(nb, source: str) -> None:
         (lambda nb: nb.cells.pop(), "missing section 'Next'"),
         (lambda nb: nb.cells[2].update(source="## Learning objectives\n\n- one\n- two"), "2 items"),
         (lambda nb: nb.cells[4].update(source="Nothing to notice."), "What do you notice"),
-        (lambda nb: nb.cells[3].update(source="from mesa_models.corridor import Corridor"), "explore"),
+        (lambda nb: nb.cells[3].update(source="from mesa_models.welcome.corridor import Corridor"), "explore"),
         (lambda nb: nb.cells[7].update(source="## References\n\n- Lewis, D. (1969). *Convention*. Harvard."), "without a link or DOI"),
         (lambda nb: _code(nb, "import pandas as pd\npd.read_csv('https://example.org/x.csv')"), "reaches the network"),
         (lambda nb: _code(nb, "import requests"), "network module"),

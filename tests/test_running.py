@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from mesa_models import run, sweep
-from mesa_models.corridor import Corridor
+from mesa_models.welcome.corridor import Corridor
 
 
 def test_run_returns_one_row_per_step_including_the_start():

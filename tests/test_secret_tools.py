@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mesa_models.running import run
-from mesa_models.secret_tools import SecretToolsModel, logit_use_probability
+from mesa_models.collusion.secret_tools import SecretToolsModel, logit_use_probability
 
 AUDIT_GRID = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
 SEEDS = range(4)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.spatial_pd import SpatialPD, draw_transitions, imitate_best, late_share, nowak_may_payoff
-from mesa_models.spatial_pd_numpy import SpatialPDArray, block_max, block_sum, step_asynchronous
+from mesa_models.conflict.spatial_pd import SpatialPD, draw_transitions, imitate_best, late_share, nowak_may_payoff
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray, block_max, block_sum, step_asynchronous
 
 
 def random_grid(seed, shape, share):

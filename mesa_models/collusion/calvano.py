@@ -14,7 +14,7 @@ This module holds two things shared by both engines:
   (:class:`PricingFirm`) with its own Q-table. Students change the learning rule, the
   exploration schedule, the memory or the number of firms here.
 
-The vectorised engine for many sessions lives in :mod:`mesa_models.calvano_numpy`; it
+The vectorised engine for many sessions lives in :mod:`mesa_models.collusion.calvano_fast`; it
 reads the same :class:`Market` and consumes the same random numbers, so a session has the
 same trajectory in both engines (a test checks this step by step).
 

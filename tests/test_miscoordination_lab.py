@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mesa_models.conventions import follow_signal, ignore_signal
-from mesa_models.el_farol import LinearPredictor, Patron, arthur_family, linear_family
-from mesa_models.exercises import unit01
+from mesa_models.miscoordination.conventions import follow_signal, ignore_signal
+from mesa_models.miscoordination.el_farol import LinearPredictor, Patron, arthur_family, linear_family
+from mesa_models.miscoordination import lab as unit01
 
 
 # -- reference answers (the same as in solutions/01_miscoordination_lab.ipynb) -------------

@@ -4,10 +4,10 @@ Each case is ``(label, setup, steps)``; ``setup()`` builds a model and returns a
 zero-argument function that advances it one step.
 """
 
-from mesa_models.conventions import Conventions
-from mesa_models.credit_assignment import TeamLearning
-from mesa_models.el_farol import ElFarol
-from mesa_models.el_farol_fast import ElFarolArray
+from mesa_models.miscoordination.conventions import Conventions
+from mesa_models.miscoordination.credit_assignment import TeamLearning
+from mesa_models.miscoordination.el_farol import ElFarol
+from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 from mesa_models.running import stepper
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.conventions import Conventions, emergence_time
-from mesa_models.el_farol import ElFarol, arthur_family, attendance_stats
-from mesa_models.el_farol_fast import ElFarolArray
+from mesa_models.miscoordination.conventions import Conventions, emergence_time
+from mesa_models.miscoordination.el_farol import ElFarol, arthur_family, attendance_stats
+from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 
 
 def test_left_wins_3_of_8():
@@ -110,7 +110,7 @@ def test_credit_assignment_numbers():
     """Seeds 0-2, 1000 steps: 'teams of 2 and 5 all learned their jobs; in teams of 20 about
     half had (52 %), and in teams of 50 and 100 only 30 %'; 'with difference rewards every
     agent in every team learned its job'."""
-    from mesa_models.credit_assignment import TeamLearning
+    from mesa_models.miscoordination.credit_assignment import TeamLearning
 
     def share(n, reward):
         return np.mean([run(TeamLearning, 1000, rng=s, n_agents=n, reward=reward)["share_correct"].iloc[-1] for s in range(3)])

@@ -5,9 +5,9 @@ zero-argument function that advances it one step. The NumPy engine runs sessions
 completion, so its "step" is one call that plays a fixed number of periods.
 """
 
-from mesa_models.calvano import CalvanoModel
-from mesa_models.calvano_numpy import simulate
-from mesa_models.secret_tools import SecretToolsModel
+from mesa_models.collusion.calvano import CalvanoModel
+from mesa_models.collusion.calvano_fast import simulate
+from mesa_models.collusion.secret_tools import SecretToolsModel
 from mesa_models.running import stepper
 
 

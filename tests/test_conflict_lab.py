@@ -4,10 +4,10 @@
 import pytest
 
 from mesa_models import run
-from mesa_models.commons import CommonsHarvest
-from mesa_models.escalation import Strategy, TitForTat
-from mesa_models.spatial_pd_numpy import SpatialPDArray
-from mesa_models.exercises import unit02
+from mesa_models.conflict.commons import CommonsHarvest
+from mesa_models.conflict.escalation import Strategy, TitForTat
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
+from mesa_models.conflict import lab as unit02
 
 
 @pytest.fixture(autouse=True)

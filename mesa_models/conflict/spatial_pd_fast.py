@@ -1,7 +1,7 @@
 """Vectorised NumPy engine for Nowak & May's (1992) spatial prisoner's dilemma.
 
 Same rules, same parameters, same tie-breaking as the readable Mesa model
-:class:`mesa_models.spatial_pd.SpatialPD` (see its module docstring): every cell plays its
+:class:`mesa_models.conflict.spatial_pd.SpatialPD` (see its module docstring): every cell plays its
 8 Moore neighbours and itself on a torus, then takes the strategy of the best scorer in its
 3x3 block; the strategy whose best score in the block is strictly higher wins and an exact
 tie keeps the cell's strategy. Scores use the same formula as the Mesa model
@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from mesa_models.base import RiskModel
-from mesa_models.spatial_pd import (
+from mesa_models.conflict.spatial_pd import (
     SPATIAL_PD_PARAMS,
     _initial_grid,
     draw_transitions,

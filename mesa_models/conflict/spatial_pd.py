@@ -14,7 +14,7 @@ patterns ("spatial chaos"); Nowak & May report a long-run cooperator share of ab
 PNAS 90:7716-7718, showed that *asynchronous* updating (one player at a time, with
 up-to-date scores) changes the picture: set ``asynchronous=True``.
 
-Tie-breaking (the same in the NumPy engine, :mod:`mesa_models.spatial_pd_numpy`): a cell
+Tie-breaking (the same in the NumPy engine, :mod:`mesa_models.conflict.spatial_pd_fast`): a cell
 compares the best score among the cooperators of its 3x3 block with the best score among
 its defectors; the strictly higher one wins; an exact tie keeps the cell's current
 strategy. (So a player that ties for the best always keeps its strategy, and the rule

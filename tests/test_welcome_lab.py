@@ -4,8 +4,8 @@ useful verdict for plausible mistakes."""
 import pytest
 
 from mesa_models import sweep
-from mesa_models.corridor import EAST, Corridor, Robot
-from mesa_models.exercises.unit00 import check_exercise_1, check_exercise_2, check_exercise_3
+from mesa_models.welcome.corridor import EAST, Corridor, Robot
+from mesa_models.welcome.lab import check_exercise_1, check_exercise_2, check_exercise_3
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from numbers import Real
 
 from mesa_models.checks import Verdict, expect, run_check
-from mesa_models.commons import CommonsHarvest, protect_last_apples
-from mesa_models.escalation import Strategy, single_error_recovery
+from mesa_models.conflict.commons import CommonsHarvest, protect_last_apples
+from mesa_models.conflict.escalation import Strategy, single_error_recovery
 from mesa_models.running import run
-from mesa_models.spatial_pd_numpy import SpatialPDArray
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 
 __all__ = [
     "check_exercise_1",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mesa_models import run, sweep
-from mesa_models.corridor import EAST, Corridor, Robot, frozen_since
+from mesa_models.welcome.corridor import EAST, Corridor, Robot, frozen_since
 
 SEEDS = range(20)
 

@@ -1,13 +1,13 @@
 """A vectorised El Farol engine for sweeps (Arthur 1994), in agreement with the Mesa model.
 
-:class:`~mesa_models.el_farol.ElFarol` is the readable reference: one Mesa agent per
+:class:`~mesa_models.miscoordination.el_farol.ElFarol` is the readable reference: one Mesa agent per
 bar-goer. :class:`ElFarolArray` applies the same rules to arrays: the pool of linear
 predictors is a weight matrix, the agents' bags are an index matrix, and a week is a few
 NumPy operations. Built with :meth:`ElFarolArray.from_model` it starts from the Mesa
 model's exact state (pool, bags, history, scores) and produces the same attendance,
 week by week (a test checks it). Use it when a lesson or lab needs many runs.
 
->>> from mesa_models.el_farol import ElFarol
+>>> from mesa_models.miscoordination.el_farol import ElFarol
 >>> engine = ElFarolArray.from_params(rng=0)
 >>> len(engine.run(10))
 10
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from mesa_models.el_farol import FORECAST_DECIMALS, ElFarol, LinearPredictor
+from mesa_models.miscoordination.el_farol import FORECAST_DECIMALS, ElFarol, LinearPredictor
 
 __all__ = ["ElFarolArray"]
 
@@ -67,7 +67,7 @@ class ElFarolArray:
     @classmethod
     def from_model(cls, model: ElFarol) -> ElFarolArray:
         """The engine in the exact current state of a Mesa ``ElFarol`` model whose pool
-        holds only :class:`~mesa_models.el_farol.LinearPredictor` objects."""
+        holds only :class:`~mesa_models.miscoordination.el_farol.LinearPredictor` objects."""
         if not isinstance(model, ElFarol):
             raise TypeError(f"ElFarolArray.from_model() needs an ElFarol model, got {model!r}")
         for predictor in model.pool:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mesa_models.checks import Verdict, expect, run_check
-from mesa_models.corridor import EAST, Corridor, Robot
+from mesa_models.welcome.corridor import EAST, Corridor, Robot
 from mesa_models.running import sweep
 
 __all__ = ["check_exercise_1", "check_exercise_2", "check_exercise_3"]

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 from mesa_models.checks import Verdict, expect, run_check
-from mesa_models.conventions import ACTIONS, Conventions, follow_signal
-from mesa_models.el_farol import ElFarol, Patron, attendance_stats
+from mesa_models.miscoordination.conventions import ACTIONS, Conventions, follow_signal
+from mesa_models.miscoordination.el_farol import ElFarol, Patron, attendance_stats
 from mesa_models.running import run
 
 __all__ = [

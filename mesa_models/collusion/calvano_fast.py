@@ -3,8 +3,8 @@
 Source: Calvano, Calzolari, Denicolò & Pastorello (2020), "Artificial Intelligence,
 Algorithmic Pricing, and Collusion", AER 110(10): 3267–97, doi:10.1257/aer.20190623.
 
-It plays exactly the sessions :class:`mesa_models.calvano.CalvanoModel` plays — same
-:class:`~mesa_models.calvano.Market`, same Q-update arithmetic, same random numbers
+It plays exactly the sessions :class:`mesa_models.collusion.calvano.CalvanoModel` plays — same
+:class:`~mesa_models.collusion.calvano.Market`, same Q-update arithmetic, same random numbers
 (session ``j`` seeded with ``seeds[j]`` is the Mesa model with ``rng=seeds[j]``) — but one
 period of every session is one round of array operations. A session stops when no greedy
 price has changed for ``convergence_window`` periods (or at ``max_periods``); finished
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from mesa_models.calvano import (
+from mesa_models.collusion.calvano import (
     CALVANO_PARAMS,
     DRAW_BLOCK,
     Market,
@@ -122,7 +122,7 @@ def simulate(
             instead of the seeded generators (``initial_states`` then gives the start).
         initial_states: optional ``(S,)`` initial state indices (with ``uniforms``).
         record: keep the price indices of the first ``record`` periods (``Batch.history``).
-        **params: any :data:`mesa_models.calvano.CALVANO_PARAMS` (validated).
+        **params: any :data:`mesa_models.collusion.calvano.CALVANO_PARAMS` (validated).
     """
     values = CALVANO_PARAMS.resolve(params, "simulate")
     mk = market_from(values)

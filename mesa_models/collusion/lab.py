@@ -12,11 +12,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from mesa_models.calvano import Market
-from mesa_models.calvano_numpy import Batch, simulate
+from mesa_models.collusion.calvano import Market
+from mesa_models.collusion.calvano_fast import Batch, simulate
 from mesa_models.checks import Verdict, expect, run_check
 from mesa_models.running import run
-from mesa_models.secret_tools import SecretToolsModel
+from mesa_models.collusion.secret_tools import SecretToolsModel
 
 __all__ = [
     "LAB_SCALE",

@@ -4,10 +4,10 @@ Each case is ``(label, setup, steps)``; ``setup()`` builds a model and returns a
 zero-argument function that advances it one step.
 """
 
-from mesa_models.commons import CommonsHarvest
-from mesa_models.escalation import IteratedDilemma
-from mesa_models.spatial_pd import SpatialPD
-from mesa_models.spatial_pd_numpy import SpatialPDArray
+from mesa_models.conflict.commons import CommonsHarvest
+from mesa_models.conflict.escalation import IteratedDilemma
+from mesa_models.conflict.spatial_pd import SpatialPD
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 from mesa_models.running import stepper
 
 

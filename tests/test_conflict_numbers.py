@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.commons import CommonsHarvest, gini, quota
-from mesa_models.escalation import STRATEGIES, ContriteTFT, GenerousTFT, IteratedDilemma, Pavlov, play_match, single_error_recovery
-from mesa_models.exercises.unit02 import reference_late_share
-from mesa_models.spatial_pd import SpatialPD, late_share, nowak_may_payoff
-from mesa_models.spatial_pd_numpy import SpatialPDArray
+from mesa_models.conflict.commons import CommonsHarvest, gini, quota
+from mesa_models.conflict.escalation import STRATEGIES, ContriteTFT, GenerousTFT, IteratedDilemma, Pavlov, play_match, single_error_recovery
+from mesa_models.conflict.lab import reference_late_share
+from mesa_models.conflict.spatial_pd import SpatialPD, late_share, nowak_may_payoff
+from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 
 
 def test_section_1_payoff_table():

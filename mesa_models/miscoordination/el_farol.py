@@ -29,7 +29,7 @@ Extension points: ``predictor_family=`` (a function ``family(rng, memory=, n_age
 returning one predictor, i.e. a function ``history -> forecast``); subclass
 :class:`Patron` and override :meth:`Patron.choose_predictor` or :meth:`Patron.decide`,
 then set ``patron_class``. A vectorised engine for sweeps is in
-:mod:`mesa_models.el_farol_fast`.
+:mod:`mesa_models.miscoordination.el_farol_fast`.
 """
 
 from __future__ import annotations

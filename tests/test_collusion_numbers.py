@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mesa_models.calvano import Market
-from mesa_models.calvano_numpy import simulate
+from mesa_models.collusion.calvano import Market
+from mesa_models.collusion.calvano_fast import simulate
 from mesa_models.running import run
-from mesa_models.secret_tools import SecretToolsModel
+from mesa_models.collusion.secret_tools import SecretToolsModel
 
 MARKET = Market()
 LESSON_SCALE = dict(beta=1e-4, convergence_window=10_000)  # as stated in the lesson, Section 3

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mesa_models.calvano import Market
-from mesa_models.calvano_numpy import simulate
-from mesa_models.exercises import unit03
+from mesa_models.collusion.calvano import Market
+from mesa_models.collusion.calvano_fast import simulate
+from mesa_models.collusion import lab as unit03
 
 MK = Market()
 

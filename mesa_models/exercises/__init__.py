@@ -1,1 +1,0 @@
-"""Exercise checks for the labs, one module per unit (``unit00``, ``unit01``, ...)."""
