@@ -12,8 +12,8 @@ opens each lesson in headless Chromium (Debian's ``/usr/bin/chromium`` driven by
 Screenshots land in ``artifacts/screenshots/`` (gitignored). Chromium is installed with
 apt when it is missing and we are root; when the machine cannot start a browser the test
 is skipped and the reason printed (``pytest -ra``). Which lessons: all of them by default;
-``RISKLAB_BROWSER=welcome`` limits the run to the welcome lesson, ``RISKLAB_BROWSER=off``
-skips it. Every wait is bounded; the notebooks on disk are never modified (autosave is off
+``RISKLAB_BROWSER=welcome`` limits the run to the welcome lesson, ``RISKLAB_BROWSER=05_``
+to the lessons whose path contains ``05_``, ``RISKLAB_BROWSER=off`` skips it. Every wait is bounded; the notebooks on disk are never modified (autosave is off
 and the test checks the server never saved one).
 """
 
@@ -70,6 +70,8 @@ def browser_notebooks() -> list[str]:
         return []
     if choice == "welcome":
         return [WELCOME]
+    if choice != "all":  # e.g. RISKLAB_BROWSER=05_ : the lessons whose path contains it
+        return [rel for rel in lessons if choice in rel]
     return sorted(lessons, key=lambda rel: (rel != WELCOME, rel)) or [WELCOME]
 
 

@@ -4,6 +4,7 @@ Run after forking (change ``[project.urls] Repository`` first) or after adding a
 
     python tools/sync_notebooks.py          # rewrite in place
     python tools/sync_notebooks.py --check  # exit 1 and list notebooks that disagree
+    python tools/sync_notebooks.py lessons/04_information_asymmetries.ipynb   # just these
 
 The first cell must contain a ``<!-- badges -->`` ... ``<!-- /badges -->`` block and the
 setup cell must carry the tag ``setup``; a notebook without them is an error.
@@ -22,9 +23,10 @@ import notebooks as nbs  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="report differences, change nothing")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of them)")
     args = parser.parse_args(argv)
     stale = []
-    for path in nbs.all_notebooks():
+    for path in [p.resolve() for p in args.notebooks] or nbs.all_notebooks():
         try:
             nb = nbs.apply_template(nbs.read(path), path)
         except ValueError as error:
