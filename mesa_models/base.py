@@ -60,7 +60,14 @@ class RiskModel(mesa.Model):
     def __init__(self, *, rng: Any = None, **params: Any) -> None:
         owner = type(self).__name__
         validate_rng(rng, owner)
-        values = type(self).params.resolve(params, owner)
+        keywords = tuple(inspect.signature(type(self)).parameters)
+        for name in params:
+            if name in _class_attributes(type(self)):
+                raise TypeError(
+                    f"{owner}() got {name}= as a keyword, but {name} is a class attribute: subclass "
+                    f"{owner} and set it there, e.g. class My{owner}({owner}): {name} = ..."
+                )
+        values = type(self).params.resolve(params, owner, keywords + _class_attributes(type(self)))
         super().__init__(rng=rng)
         self.param_values: dict[str, Any] = values
         for name, value in values.items():
@@ -89,6 +96,11 @@ class RiskModel(mesa.Model):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.param_values.items())
         return f"{type(self).__name__}({args}) at step {self.steps}"
+
+
+def _class_attributes(cls: type) -> tuple[str, ...]:
+    """Extension points set by subclassing (``robot_class``, ``patron_class`` ...)."""
+    return tuple(n for n in dir(cls) if n.endswith("_class") and isinstance(getattr(cls, n, None), type))
 
 
 def _signature_with_params(cls: type) -> inspect.Signature:

@@ -156,8 +156,11 @@ class Params(Mapping[str, Param]):
         """Every parameter's default value."""
         return {name: p.default for name, p in self._params.items()}
 
-    def resolve(self, values: Mapping[str, Any], owner: str = "") -> dict[str, Any]:
+    def resolve(self, values: Mapping[str, Any], owner: str = "", keywords: tuple[str, ...] = ()) -> dict[str, Any]:
         """Defaults overridden by ``values``, each validated.
+
+        ``keywords`` are the owner's other keyword arguments (``rng``, ``strategy=`` ...):
+        an unknown name is matched against them too, and the error lists them.
 
         Raises:
             TypeError: an unknown parameter name (with a did-you-mean suggestion) or a
@@ -167,12 +170,14 @@ class Params(Mapping[str, Param]):
         unknown = [k for k in values if k not in self._params]
         if unknown:
             name = unknown[0]
-            close = difflib.get_close_matches(name, list(self._params), n=1)
+            extra = [k for k in keywords if k not in self._params]
+            close = difflib.get_close_matches(name, [*self._params, *extra], n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             where = f"{owner}() " if owner else ""
+            also = f"; other keyword arguments: {', '.join(extra)}" if extra else ""
             raise TypeError(
                 f"{where}got an unknown parameter {name!r}.{hint} "
-                f"Known parameters: {', '.join(self._params) or 'none'}"
+                f"Known parameters: {', '.join(self._params) or 'none'}{also}"
             )
         resolved = self.defaults()
         for name, value in values.items():

@@ -116,3 +116,15 @@ def test_int_ranges_accept_inside_and_reject_outside(n):
     else:
         with pytest.raises(ValueError, match="'n_agents'"):
             Toy.params["n_agents"].validate(n)
+
+
+def test_unknown_keyword_names_extension_points_too():
+    from mesa_models.conflict import CommonsHarvest
+    from mesa_models.miscoordination import ElFarol, Patron
+
+    with pytest.raises(TypeError, match=r"Did you mean 'sanction_rule'\?.*other keyword arguments: .*sanction_rule"):
+        CommonsHarvest(sanctionrule=None)
+    with pytest.raises(TypeError, match=r"Did you mean 'predictor_family'\?"):
+        ElFarol(predictor_familly=None)
+    with pytest.raises(TypeError, match=r"patron_class is a class attribute: subclass ElFarol"):
+        ElFarol(patron_class=Patron)
