@@ -69,3 +69,24 @@ def test_lab_sweep_and_open_question_figures():
 
     assert final_speed(Corridor) == final_speed(Corridor, hesitation=0.3) == final_speed(Corridor, patience=8) == 0
     assert round(final_speed(LawfulCorridor), 2) == 0.75
+
+
+def test_lab_watched_corridor_three_in_four_on_own_side_and_frozen():
+    """Lab 00, exercise 2's figure (seed 3): 'Three robots in four end on their own side,
+    and the corridor still freezes' (it freezes after step 47); over seeds 0-5 every run
+    freezes while at least three in four robots end on their own side."""
+    def on_own_side(model):
+        return sum(r.in_preferred_lane for r in model.agents) / len(model.agents)
+
+    watched_cls = type("WatchedCorridor", (Corridor,), {"reporters": {**Corridor.reporters, "on_own_side": on_own_side}})
+    frame = run(watched_cls, 200, rng=3)
+    assert frame["on_own_side"].iloc[-1] == 0.75 and frame.index[frame["speed"] > 0][-1] == 47
+    for seed in range(6):
+        frame = run(watched_cls, 200, rng=seed)
+        assert frame["speed"].iloc[-1] == 0 and frame["on_own_side"].iloc[-1] >= 0.75
+
+
+def test_one_maker_the_two_frozen_runs_stop_at_33_and_48(experiment):
+    """Lesson 00: 'the other two froze early, at steps 33 and 48'."""
+    one_maker, _ = experiment
+    assert sorted(s for s in map(frozen_since, one_maker) if s is not None) == [33, 48]
