@@ -119,3 +119,26 @@ def test_credit_assignment_numbers():
     assert round(share(20, "team") * 100) == 52
     assert round(share(50, "team") * 100) == round(share(100, "team") * 100) == 30
     assert all(share(n, "difference") == 1.0 for n in (2, 5, 20, 50, 100))
+
+
+def test_agreement_reaches_100_percent_but_slips():
+    """Lesson 01 §1: agreement reaches 100 % in every run (first between steps 4 and 9);
+    from step 10 on it is exactly 100 % in 27-39 % of steps and dips as low as 96 %."""
+    firsts, unanimous, lows = [], [], []
+    for seed in range(8):
+        agreement = run(Conventions, 60, rng=seed, topology="complete")["agreement"]
+        firsts.append(int(agreement.index[agreement == 1.0][0]))
+        unanimous.append(float((agreement.iloc[10:] == 1.0).mean()))
+        lows.append(float(agreement.iloc[10:].min()))
+    assert (min(firsts), max(firsts)) == (4, 9)
+    assert (round(min(unanimous), 2), round(max(unanimous), 2)) == (0.27, 0.39)
+    assert min(lows) == 0.96
+
+
+def test_coin_flipping_patrons_baseline():
+    """Lesson 01 §4: patrons who go with probability 0.6 average about 60, sd 5, and are
+    overloaded in 0.1 % of weeks (seeds 0-5, weeks 51-300), against 27 % for Arthur's."""
+    stats = [attendance_stats(np.random.default_rng(s).binomial(100, 0.6, size=300), 60, burn_in=50) for s in range(6)]
+    assert abs(np.mean([s["mean"] for s in stats]) - 60) < 0.5
+    assert round(float(np.mean([s["std"] for s in stats]))) == 5
+    assert round(float(np.mean([s["overloaded"] for s in stats])), 3) == 0.001

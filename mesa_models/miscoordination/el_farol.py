@@ -22,8 +22,7 @@ population's ``pool`` once per week and agents look up the scores of their own b
 
 The default predictor family is Arthur's own list (same as k weeks ago, mirror image,
 moving averages, trends); :func:`linear_family` (random autoregressive forecasters, as in
-the NetLogo model) is an alternative whose runs often freeze at a steady attendance a
-little below the threshold.
+the NetLogo model) is an alternative.
 
 Extension points: ``predictor_family=`` (a function ``family(rng, memory=, n_agents=)``
 returning one predictor, i.e. a function ``history -> forecast``); subclass
@@ -250,7 +249,17 @@ def attendance_stats(attendance: Sequence[float], threshold: float, *, overload:
     and ``overloaded`` (share of weeks above ``overload``, by default ``1.25 × threshold``:
     far past comfortable, e.g. gridlock on a road).
     """
-    values = np.asarray(attendance, dtype=float)
+    for name, value in (("threshold", threshold), ("overload", overload)):
+        if value is None and name == "overload":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise ValueError(f"attendance_stats(): parameter {name!r} got {value!r}; allowed: a finite number")
+    try:
+        values = np.asarray(attendance, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"attendance_stats(): parameter 'attendance' must be a sequence of numbers, got {type(attendance).__name__}") from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"attendance_stats(): parameter 'attendance' must be a non-empty 1-D sequence, got shape {values.shape}")
     if isinstance(burn_in, bool) or not isinstance(burn_in, numbers.Integral) or not 0 <= burn_in < len(values):
         raise ValueError(f"attendance_stats(): parameter 'burn_in' got {burn_in!r}; allowed: an integer in [0, {len(values)})")
     values = values[burn_in:]
