@@ -109,3 +109,24 @@ def test_b_thresholds_are_jumps(b):
     # The lesson's dashboard prompt: 1.79 and 1.81 fall on different steps of the staircase.
     share = late_share(run(SpatialPDArray, 150, rng=0, width=60, height=60, b=b, initial_cooperators=0.9)["cooperators"], 50)
     assert (share > 0.6) if b < 1.8 else (share < 0.4)
+
+
+def test_lab_flat_versus_graduated_at_their_weakest_fines():
+    """Lab 02 exercise 3's figure: the graduated rule prevents collapse with half the flat
+    rule's fine (1.0 vs 2.0), but over the last 50 steps it keeps less stock and its
+    harvesters eat less (seeds 0-3, monitoring 0.5, 300 steps)."""
+    from mesa_models.conflict import CommonsHarvest, protect_last_apples
+    from mesa_models.conflict.lab import graduated_reference
+
+    def outcome(rule, fine):
+        stock, welfare = [], []
+        for seed in range(4):
+            model = CommonsHarvest(rng=seed, fine=fine, monitoring=0.5, sanction_rule=rule)
+            model.run_for(300)
+            assert model.time_to_collapse is None
+            stock.append(model.datacollector.get_model_vars_dataframe()["stock"].iloc[-50:].mean())
+            welfare.append(model.welfare())
+        return sum(stock) / 4, sum(welfare) / 4
+
+    flat, graduated = outcome(protect_last_apples, 2.0), outcome(graduated_reference, 1.0)
+    assert graduated[0] < 0.5 * flat[0] and graduated[1] < 0.5 * flat[1]
