@@ -1,0 +1,45 @@
+"""Figure helpers for the Unit 08 lesson and lab (kept out of the notebooks)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from mesa_models.plotting import PALETTE
+
+__all__ = ["known_share", "plot_threshold"]
+
+
+def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: float | None = None,
+                   title: str = "") -> plt.Axes:
+    """Late cooperation against q, one line per c/b (mean over seeds, faint dots per seed),
+    with a dotted vertical line at q = c/b and, if ``known`` is given, a dashed one at
+    q = (c/b) / known (the threshold corrected for newcomers without a record)."""
+    needed = {"c_over_b", "q", "seed", "cooperation"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
+        raise ValueError(f"plot_threshold(): 'table' must be a DataFrame with columns {sorted(needed)}")
+    if ax is None:
+        _, ax = plt.subplots()
+    for colour, (ratio, part) in zip(PALETTE, table.groupby("c_over_b"), strict=False):
+        mean = part.groupby("q")["cooperation"].mean()
+        ax.plot(part["q"], part["cooperation"], ".", color=colour, alpha=0.25)
+        ax.plot(mean.index, mean.to_numpy(), "-o", color=colour, label=f"c/b = {ratio:g}")
+        ax.axvline(ratio, color=colour, linestyle=":", linewidth=1.2)
+        if known:
+            ax.axvline(min(ratio / known, 1.0), color=colour, linestyle="--", linewidth=0.8, alpha=0.6)
+    ax.set_xlabel("q, chance a donor knows the recipient's reputation (probability)")
+    ax.set_ylabel("late cooperation (share of encounters with help)")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlim(-0.02, 1.02)
+    ax.legend(loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def known_share(n_agents: int, rounds: int) -> float:
+    """Average chance that a recipient has already acted as a donor in the current
+    generation (and so has a record), for encounters drawn uniformly."""
+    a = 1 - 1 / n_agents
+    return float(1 - n_agents * (1 - a**rounds) / rounds)
