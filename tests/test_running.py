@@ -55,3 +55,70 @@ def test_sweep_validates_before_running():
         sweep(Corridor, {"share_keep_right": [0.5, 2]}, seeds=[0], steps=5)
     with pytest.raises(ValueError, match="'seeds' is empty"):
         sweep(Corridor, {}, seeds=[], steps=5)
+
+
+# -- parallel sweeps and progress bars ------------------------------------------------------------
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+from _collusion_pools import dask_executor, local_pool_factory, process_pool  # noqa: E402,F401  (shared pools)
+
+from mesa_models.running import map_ordered, show_progress  # noqa: E402
+
+SWEEP = dict(parameters={"share_keep_right": [0.0, 0.5, 1.0], "length": 20}, seeds=[1, 2, 3], steps=40)
+
+
+@pytest.fixture(scope="module")
+def serial_sweep():
+    return sweep(Corridor, **SWEEP)
+
+
+def test_sweep_on_a_local_process_pool_is_the_serial_sweep(serial_sweep, process_pool, local_pool_factory):
+    pd.testing.assert_frame_equal(sweep(Corridor, **SWEEP, executor=process_pool), serial_sweep)
+    pd.testing.assert_frame_equal(sweep(Corridor, **SWEEP, workers=2), serial_sweep)
+    assert local_pool_factory == [(2, "spawn"), "shutdown"]  # workers=2 asked for 2 spawned processes
+
+
+def test_sweep_on_a_dask_cluster_is_the_serial_sweep(serial_sweep, dask_executor):
+    pd.testing.assert_frame_equal(sweep(Corridor, **SWEEP, executor=dask_executor), serial_sweep)
+
+
+def test_sweep_on_any_executor_every_step(serial_sweep):
+    with ThreadPoolExecutor(2) as pool:
+        frame = sweep(Corridor, **SWEEP, executor=pool, every_step=True)
+    assert len(frame) == 9 * 41
+    last = frame[frame["Step"] == 40].reset_index(drop=True)
+    pd.testing.assert_frame_equal(last, serial_sweep)
+
+
+def test_parallel_arguments_are_checked():
+    with pytest.raises(ValueError, match="parameter 'workers' got 0"):
+        sweep(Corridor, {}, seeds=[0], steps=2, workers=0)
+    with pytest.raises(ValueError, match="not both"):
+        sweep(Corridor, {}, seeds=[0], steps=2, workers=2, executor=ThreadPoolExecutor(1))
+    with pytest.raises(TypeError, match="concurrent.futures.Executor"):
+        sweep(Corridor, {}, seeds=[0], steps=2, executor="dask")
+    with pytest.raises(TypeError, match="parameter 'progress'"):
+        sweep(Corridor, {}, seeds=[0], steps=2, progress="yes")
+
+
+def test_map_ordered_keeps_job_order_and_reports_errors():
+    with ThreadPoolExecutor(3) as pool:
+        assert map_ordered(pow, [(2, k) for k in range(10)], executor=pool) == [2**k for k in range(10)]
+        with pytest.raises(ZeroDivisionError):
+            map_ordered(divmod, [(1, 1), (1, 0)], executor=pool)
+
+
+def test_progress_bars_are_off_under_pytest_and_can_be_forced(monkeypatch, capsys):
+    assert show_progress() is False  # PYTEST_CURRENT_TEST is set
+    assert show_progress(True) is True
+    monkeypatch.setenv("RISKLAB_PROGRESS", "1")
+    assert show_progress() is True
+    monkeypatch.setenv("RISKLAB_PROGRESS", "0")
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    assert show_progress() is False
+    monkeypatch.delenv("RISKLAB_PROGRESS")
+    assert show_progress() is True
+    import time
+
+    map_ordered(time.sleep, [(0.6,), (0.6,)], progress=True, desc="sleeping")
+    assert "sleeping" in capsys.readouterr().err  # shown once the work took more than a second

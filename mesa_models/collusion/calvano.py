@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+import numbers
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "impulse_response",
     "market_from",
     "profit_gain",
+    "punishes",
 ]
 
 #: Periods of uniforms drawn at once (both engines must use the same block size).
@@ -102,19 +104,58 @@ class Market:
     m: int = 15
     xi: float = 0.1
     memory: int = 1
+    #: the function the user called, named in error messages (not a market parameter)
+    owner: str = field(default="Market", compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        owner = self.owner
         values = CALVANO_PARAMS.resolve(
-            {k: getattr(self, k) for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, "Market"
+            {k: getattr(self, k) for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, owner
         )
         for k, v in values.items():
             object.__setattr__(self, k, v)
-        entries = self.n_states * self.m
+        entries = self.n_firms * self.n_states * self.m
         require(
-            entries <= MAX_Q_ENTRIES, "memory", self.memory,
+            self.n_states * self.m <= MAX_Q_ENTRIES, "memory", self.memory,
             f"a state space with m^(n_firms*memory+1) <= {MAX_Q_ENTRIES:,} Q-values per firm "
-            f"(m={self.m}, n_firms={self.n_firms} gives {entries:,}); lower memory, m or n_firms", "Market",
+            f"(m={self.m}, n_firms={self.n_firms} gives {entries // self.n_firms:,}, "
+            f"{entries * 8 / 1e6:,.0f} MB for all firms); lower memory, m or n_firms", owner,
         )
+        self._check_demand()
+
+    def _check_demand(self) -> None:
+        """Refuse demand parameters for which the logit market has no usable benchmarks:
+        exponentials that overflow, no interior monopoly price, or profits too small to
+        tell Nash from monopoly (the profit gain would be 0/0)."""
+        owner, a, a0, mu, c = self.owner, self.a, self.a0, self.mu, self.c
+        limit = 700.0  # exp(709) is the largest float64
+        if (a - c) / mu > limit:
+            raise ValueError(
+                f"{owner}: parameters a={a!r}, c={c!r}, mu={mu!r} give demand exp((a - p)/mu) = exp({(a - c) / mu:,.0f}) "
+                f"at prices near cost, which overflows; allowed: (a - c)/mu <= {limit:.0f} (raise mu, or bring a closer to c)"
+            )
+        if a0 / mu > limit:
+            raise ValueError(
+                f"{owner}: parameters a0={a0!r}, mu={mu!r} give the outside good a weight exp(a0/mu) = "
+                f"exp({a0 / mu:,.0f}), which overflows; allowed: a0/mu <= {limit:.0f} (raise mu or lower a0)"
+            )
+        try:
+            with np.errstate(all="ignore"):  # judged below, with a message that names the parameters
+                nash, monopoly = self.nash_price, self.monopoly_price
+        except ValueError:
+            raise ValueError(
+                f"{owner}: parameters a={a!r}, a0={a0!r}, mu={mu!r}, c={c!r} leave no finite Nash or monopoly price "
+                "(the outside good a0 is negligible next to the products' quality a, so a cartel could raise "
+                "prices without limit); lower a or raise a0 or mu"
+            ) from None
+        gap = self.monopoly_profit - self.nash_profit
+        if not (math.isfinite(nash) and math.isfinite(monopoly) and math.isfinite(gap)) or gap <= 1e-9 * max(self.monopoly_profit, 1e-300) or self.monopoly_profit < 1e-12:
+            raise ValueError(
+                f"{owner}: parameters a={a!r}, c={c!r}, mu={mu!r} give almost no demand at prices above cost "
+                f"(profit per firm {self.nash_profit:.3g} at Nash, {self.monopoly_profit:.3g} at monopoly), so the "
+                "profit gain Delta = (pi - pi_N)/(pi_M - pi_N) is undefined; allowed: a quality a well above "
+                "the cost c relative to mu (e.g. the baseline a=2, c=1, mu=0.25)"
+            )
 
     # -- demand and profit ---------------------------------------------------------
     def demand(self, prices: np.ndarray) -> np.ndarray:
@@ -224,9 +265,10 @@ class Market:
         return int(np.argmax(self.profit_table[self.profile_index(candidates), firm]))
 
 
-def market_from(values: dict[str, Any]) -> Market:
-    """The :class:`Market` for a dict of resolved :data:`CALVANO_PARAMS` values."""
-    return Market(**{k: values[k] for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")})
+def market_from(values: dict[str, Any], owner: str = "Market") -> Market:
+    """The :class:`Market` for a dict of resolved :data:`CALVANO_PARAMS` values; errors
+    name ``owner``, the function the user called."""
+    return Market(**{k: values[k] for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, owner=owner)
 
 
 def profit_gain(profit, market: Market):
@@ -291,7 +333,7 @@ class CalvanoModel(RiskModel):
 
     def __init__(self, *, rng: Any = None, uniforms: np.ndarray | None = None, **params: Any) -> None:
         super().__init__(rng=rng, **params)
-        self.market = market_from(self.param_values)
+        self.market = market_from(self.param_values, type(self).__name__)
         mk = self.market
         # Same draws as the NumPy engine: initial state first, then blocks of uniforms.
         self.state = mk.state_from_digits(self.rng.integers(mk.m, size=mk.n_firms * mk.memory))
@@ -369,8 +411,26 @@ class CalvanoModel(RiskModel):
         """Prices around a forced one-period deviation (see :func:`impulse_response`)."""
         return impulse_response(self.market, self.greedy_tables(), self.state, **kwargs)
 
+    def punishes(self, **kwargs: Any) -> bool:
+        """Whether the learned strategies punish a price cut (see :func:`punishes`)."""
+        return punishes(self.market, self.greedy_tables(), self.state, delta=self.delta, **kwargs)
+
 
 # -- analysis of learned strategies (shared by both engines) ---------------------------------
+def _check_strategy(market: Market, greedy: np.ndarray, state: Any, owner: str) -> tuple[np.ndarray, int]:
+    greedy = np.asarray(greedy)
+    require(greedy.shape == (market.n_firms, market.n_states) and np.issubdtype(greedy.dtype, np.integer),
+            "greedy", f"an array of shape {greedy.shape}",
+            f"integer price indices of shape (n_firms, n_states) = ({market.n_firms}, {market.n_states})", owner)
+    require(isinstance(state, numbers.Integral) and not isinstance(state, bool) and 0 <= state < market.n_states,
+            "state", state, f"an integer in [0, {market.n_states - 1}]", owner)
+    return greedy, int(state)
+
+
+def _is_index(value: Any, size: int) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value < size
+
+
 def greedy_path(market: Market, greedy: np.ndarray, state: int, periods: int) -> tuple[np.ndarray, int]:
     """Play the greedy strategies ``greedy`` (shape ``(n_firms, n_states)``) from ``state``
     for ``periods`` periods. Returns the price indices, shape ``(periods, n_firms)``, and
@@ -382,9 +442,9 @@ def greedy_path(market: Market, greedy: np.ndarray, state: int, periods: int) ->
     return out, state
 
 
-def converged_cycle(market: Market, greedy: np.ndarray, state: int) -> np.ndarray:
-    """The cycle of price profiles the greedy strategies settle into from ``state``:
-    price indices, shape ``(cycle length, n_firms)`` (length 1 = a constant price pair)."""
+def _cycle_entry(market: Market, greedy: np.ndarray, state: int) -> tuple[int, np.ndarray, int]:
+    """The first state on the cycle the greedy strategies reach from ``state``, the
+    cycle's price indices from there, and the number of periods it takes to get there."""
     seen: dict[int, int] = {}
     profiles = []
     while state not in seen:
@@ -392,13 +452,45 @@ def converged_cycle(market: Market, greedy: np.ndarray, state: int) -> np.ndarra
         actions = greedy[:, state]
         profiles.append(actions.copy())
         state = int(market.next_state(state, market.profile_index(actions)))
-    return np.array(profiles[seen[state]:])
+    return state, np.array(profiles[seen[state]:]), seen[state]
+
+
+def converged_cycle(market: Market, greedy: np.ndarray, state: int) -> np.ndarray:
+    """The cycle of price profiles the greedy strategies settle into from ``state``:
+    price indices, shape ``(cycle length, n_firms)`` (length 1 = a constant price pair)."""
+    greedy, state = _check_strategy(market, greedy, state, "converged_cycle")
+    return _cycle_entry(market, greedy, state)[1]
 
 
 def cycle_profit_gain(market: Market, cycle: np.ndarray) -> float:
     """Average profit gain Delta over a greedy cycle (mean over periods and firms), as
     Calvano et al. measure a session's outcome."""
     return float(profit_gain(market.profit_table[market.profile_index(cycle)], market).mean())
+
+
+def _deviation_paths(market: Market, greedy: np.ndarray, state: int, firm: int, deviation: int | None,
+                     before: int, after: int, owner: str) -> tuple[np.ndarray, np.ndarray]:
+    """Price indices with and without a forced one-period deviation, both shape
+    ``(before + 1 + after, n_firms)``; row ``before`` is the deviation period."""
+    greedy, state = _check_strategy(market, greedy, state, owner)
+    require(_is_index(firm, market.n_firms), "firm", firm, f"an integer in [0, {market.n_firms - 1}]", owner)
+    for name, value in (("before", before), ("after", after)):
+        require(isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value <= 10_000,
+                name, value, "an integer in [0, 10000] (periods)", owner)
+    # Start where the session is after n_states greedy periods (surely on its cycle), at the
+    # same point of the cycle as a plain walk would reach, without walking that far.
+    entry, cycle, steps = _cycle_entry(market, greedy, state)
+    _, state = greedy_path(market, greedy, entry, (market.n_states - steps) % len(cycle))
+    pre, state = greedy_path(market, greedy, state, int(before))
+    actions = greedy[:, state].copy()
+    if deviation is None:
+        deviation = market.best_response(int(firm), actions)
+    require(_is_index(deviation, market.m), "deviation", deviation, f"None or a price index in [0, {market.m - 1}]", owner)
+    baseline, _ = greedy_path(market, greedy, state, int(after) + 1)
+    actions[int(firm)] = int(deviation)
+    state = int(market.next_state(state, market.profile_index(actions)))
+    post, _ = greedy_path(market, greedy, state, int(after))
+    return np.concatenate([pre, actions[None, :], post]), np.concatenate([pre, baseline])
 
 
 def impulse_response(
@@ -414,16 +506,31 @@ def impulse_response(
     the rivals' current prices, a price cut); afterwards every firm follows its greedy
     strategy again. Row ``before`` is the deviation period.
     """
-    require(0 <= firm < market.n_firms, "firm", firm, f"an integer in [0, {market.n_firms - 1}]", "impulse_response")
-    cycle_len = len(converged_cycle(market, greedy, state))
-    _, state = greedy_path(market, greedy, state, market.n_states)  # now surely on the cycle
-    pre, state = greedy_path(market, greedy, state, before + cycle_len)
-    pre = pre[cycle_len:]
-    actions = greedy[:, state].copy()
-    if deviation is None:
-        deviation = market.best_response(firm, actions)
-    require(0 <= deviation < market.m, "deviation", deviation, f"a price index in [0, {market.m - 1}]", "impulse_response")
-    actions[firm] = deviation
-    state = int(market.next_state(state, market.profile_index(actions)))
-    post, _ = greedy_path(market, greedy, state, after)
-    return market.prices[np.concatenate([pre, actions[None, :], post])]
+    path, _ = _deviation_paths(market, greedy, state, firm, deviation, before, after, "impulse_response")
+    return market.prices[path]
+
+
+def punishes(
+    market: Market, greedy: np.ndarray, state: int, *, delta: float, firm: int = 0, horizon: int = 200,
+) -> bool:
+    """Calvano et al.'s behavioural test of collusion for one session: after ``firm``'s
+    one-period price cut (its best response to the rivals' prices on the converged cycle),
+    do the learned strategies punish it, so that the cut does not pay?
+
+    True when (a) some rival charges less in the period after the cut than it would have
+    without the cut, and (b) the deviator's profit over the cut and the ``horizon``
+    periods after it, discounted at ``delta``, is below what it earns by staying on the
+    cycle. A myopic learner's price drop after a cut (its best reply to a lower price) fails
+    (b); high prices that nobody defends fail (a).
+    """
+    require(isinstance(delta, numbers.Real) and not isinstance(delta, bool) and 0 <= delta < 1, "delta", delta,
+            "a discount factor in [0, 1)", "punishes")
+    require(isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool) and 1 <= horizon <= 10_000,
+            "horizon", horizon, "an integer in [1, 10000] (periods)", "punishes")
+    deviate, comply = _deviation_paths(market, greedy, state, firm, None, 0, int(horizon), "punishes")
+    rivals = [i for i in range(market.n_firms) if i != firm]
+    cut = bool((market.prices[deviate[1, rivals]] < market.prices[comply[1, rivals]]).any())
+    discount = float(delta) ** np.arange(len(deviate))
+    gain = discount @ (market.profit_table[market.profile_index(deviate), firm]
+                       - market.profit_table[market.profile_index(comply), firm])
+    return cut and bool(gain < 0)
