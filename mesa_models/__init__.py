@@ -18,7 +18,7 @@ a unit; a unit may reuse another unit's models.
 
 from mesa_models.base import RiskModel
 from mesa_models.explore import explore
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS, PALETTE, use_course_style
 from mesa_models.running import run, sweep
 
@@ -34,4 +34,5 @@ __all__ = [
     "run",
     "sweep",
     "use_course_style",
+    "validate_arguments",
 ]

@@ -28,24 +28,29 @@ import numpy as np
 
 from mesa_models.params import Params
 
-__all__ = ["RiskModel", "validate_rng"]
+__all__ = ["RiskModel", "seed_argument", "validate_rng"]
 
 
-def validate_rng(rng: Any, owner: str = "") -> None:
-    """Accept what Mesa accepts for ``rng=``: None, a non-negative int, a Generator,
-    a BitGenerator or a SeedSequence. Anything else is a ``TypeError``/``ValueError``."""
+def validate_rng(rng: Any, owner: str = "", name: str = "rng") -> Any:
+    """Accept what Mesa accepts for ``rng=``: None, a non-negative int (NumPy integers
+    too, returned as ``int``), a Generator, a BitGenerator or a SeedSequence. Anything
+    else is a ``TypeError``/``ValueError`` naming ``name``. Returns the value to use."""
     where = f"{owner}: " if owner else ""
-    if rng is None or isinstance(rng, np.random.Generator | np.random.BitGenerator):
-        return
-    if isinstance(rng, np.random.SeedSequence):
-        return
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+    if rng is None or isinstance(rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+        return rng
+    if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
         raise TypeError(
-            f"{where}parameter 'rng' got {rng!r}; expected None, a non-negative integer "
+            f"{where}parameter {name!r} got {rng!r}; expected None, a non-negative integer "
             "seed or a numpy.random.Generator"
         )
     if rng < 0:
-        raise ValueError(f"{where}parameter 'rng' got {rng!r}; allowed: an integer >= 0")
+        raise ValueError(f"{where}parameter {name!r} got {rng!r}; allowed: an integer >= 0")
+    return int(rng)
+
+
+def seed_argument(name: str) -> Callable[[Any, str], Any]:
+    """A :func:`~mesa_models.params.validate_arguments` rule for a seed argument called ``name``."""
+    return lambda value, owner: validate_rng(value, owner, name)
 
 
 class RiskModel(mesa.Model):
@@ -59,7 +64,7 @@ class RiskModel(mesa.Model):
 
     def __init__(self, *, rng: Any = None, **params: Any) -> None:
         owner = type(self).__name__
-        validate_rng(rng, owner)
+        rng = validate_rng(rng, owner)
         keywords = tuple(inspect.signature(type(self)).parameters)
         for name in params:
             if name in _class_attributes(type(self)):

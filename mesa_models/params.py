@@ -11,11 +11,13 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Iterator, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Param", "Params", "require"]
+__all__ = ["Param", "Params", "require", "validate_arguments"]
 
 
 @dataclass(frozen=True)
@@ -208,3 +210,43 @@ def _np_bool() -> type:
     import numpy as np
 
     return np.bool_
+
+
+def validate_arguments(**declared: Param | Callable[[Any, str], Any]) -> Callable:
+    """Decorator: validate a helper function's arguments the way models validate theirs.
+
+    Each keyword names an argument of the decorated function and gives its declaration: a
+    :class:`Param` (its ``default`` only fixes the kind; bounds and choices apply) or a
+    function ``(value, owner) -> value`` for anything a Param cannot say. Values are
+    converted (NumPy scalars to ``int``/``float``) before the call; a bad one raises the
+    Param's ``TypeError``/``ValueError``, which names the function, the parameter, the
+    value and what is allowed::
+
+        @validate_arguments(last=Param("last", 50, "final values to average", low=1))
+        def late_share(shares, last): ...
+    """
+
+    def decorate(func: Callable) -> Callable:
+        signature = inspect.signature(func)
+        unknown = set(declared) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"validate_arguments: {func.__name__} has no parameter(s) {sorted(unknown)}")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as error:
+                raise TypeError(f"{func.__name__}(): {error}") from None
+            for name, rule in declared.items():
+                if name in bound.arguments:
+                    value = bound.arguments[name]
+                    if isinstance(rule, Param):
+                        bound.arguments[name] = rule.validate(value, f"{func.__name__}()")
+                    else:
+                        bound.arguments[name] = rule(value, f"{func.__name__}()")
+            return func(*bound.args, **bound.kwargs)
+
+        return wrapper
+
+    return decorate

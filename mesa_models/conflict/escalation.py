@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 from mesa import Agent
 
-from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params
+from mesa_models.base import RiskModel, seed_argument
+from mesa_models.params import Param, Params, validate_arguments
 
 __all__ = [
     "AXELROD_PAYOFF",
@@ -276,6 +276,11 @@ def _fresh(spec: Any, which: str, owner: str) -> Strategy:
     return copy.deepcopy(_make_strategy(spec, which, owner))
 
 
+@validate_arguments(
+    rounds=Param("rounds", 60, "rounds in the match", "rounds", low=1, high=1_000_000),
+    noise=Param("noise", 0.0, "chance a move is flipped", "probability", low=0, high=1),
+    rng=seed_argument("rng"),
+)
 def play_match(
     a: Any,
     b: Any,
@@ -290,10 +295,6 @@ def play_match(
     ``errors`` lists forced mistakes as ``(round, player)`` with player 0 or 1: that
     player's intended move is flipped in that round (rounds count from 0).
     """
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-        raise ValueError(f"play_match(): parameter 'rounds' got {rounds!r}; allowed: an integer >= 1")
-    if not 0 <= noise <= 1:
-        raise ValueError(f"play_match(): parameter 'noise' got {noise!r}; allowed: a number in [0, 1]")
     forced = set()
     for error in errors:
         if not (isinstance(error, tuple) and len(error) == 2 and error[1] in (0, 1) and 0 <= error[0] < rounds):
@@ -319,6 +320,10 @@ def play_match(
     return histories[0], histories[1]
 
 
+@validate_arguments(
+    rounds=Param("rounds", 60, "rounds in each match", "rounds", low=2, high=1_000_000),
+    error_round=Param("error_round", 5, "round of the mistake (from 0)", "round", low=0, high=999_998),
+)
 def single_error_recovery(strategy: Any, *, rounds: int = 60, error_round: int = 5, seeds: Sequence[int] = range(20)) -> dict[str, float]:
     """How a pair of ``strategy`` players copes with one mistake (no other noise).
 
@@ -328,6 +333,14 @@ def single_error_recovery(strategy: Any, *, rounds: int = 60, error_round: int =
     ``rounds_to_recover`` (rounds after the error until mutual cooperation resumes for
     good; matches that never recover count as the rounds left).
     """
+    if error_round >= rounds - 1:
+        raise ValueError(
+            f"single_error_recovery(): parameter 'error_round' got {error_round}; allowed: "
+            f"less than rounds - 1 = {rounds - 1}, so that recovery can be seen"
+        )
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("single_error_recovery(): parameter 'seeds' is empty; give at least one seed")
     lost, recovered, delays = [], [], []
     for seed in seeds:
         first, second = play_match(strategy, strategy, rounds, errors=[(error_round, 0)], rng=seed)

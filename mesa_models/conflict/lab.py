@@ -24,6 +24,8 @@ from mesa_models.checks import (
 from mesa_models.conflict.commons import CommonsHarvest, protect_last_apples
 from mesa_models.conflict.escalation import Strategy, single_error_recovery
 from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
+from mesa_models.base import seed_argument
+from mesa_models.params import validate_arguments
 from mesa_models.running import run
 
 __all__ = [
@@ -179,6 +181,7 @@ def check_exercise_3(weakest_fine: Callable[..., float]) -> Verdict:
 
 
 # -- Exercise 4: where does cooperation survive? ---------------------------------------------
+@validate_arguments(seed=seed_argument("seed"))
 def reference_late_share(b: float, seed: int = 0) -> float:
     """Mean cooperator share over steps 101-150 on a 60x60 torus from 90 % cooperators."""
     frame = run(SpatialPDArray, 150, rng=seed, width=60, height=60, b=b, initial_cooperators=0.9)

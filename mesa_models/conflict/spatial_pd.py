@@ -40,7 +40,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent, OrthogonalMooreGrid
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params
+from mesa_models.params import Param, Params, validate_arguments
 from mesa_models.plotting import COLORS, draw_grid
 
 __all__ = [
@@ -281,6 +281,7 @@ def draw_transitions(ax: plt.Axes, previous: np.ndarray, current: np.ndarray, *,
     draw_grid(ax, codes, cmap=cmap, vmin=-0.5, vmax=3.5, labels=labels, title=title)
 
 
+@validate_arguments(last=Param("last", 50, "final values to average", "steps", low=1))
 def late_share(shares: Sequence[float], last: int) -> float:
     """Mean of the last ``last`` values of a cooperator-share series."""
     shares = list(shares)

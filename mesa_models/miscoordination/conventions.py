@@ -40,7 +40,7 @@ import pandas as pd
 from mesa.discrete_space import FixedAgent, Network
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS, draw_network
 
 __all__ = [
@@ -288,12 +288,11 @@ class Conventions(RiskModel):
         ax.set_title(f"blue = left, orange = right ({self.share_left():.0%} left)")
 
 
+@validate_arguments(level=Param("level", 0.95, "agreement that counts as a convention", "share", low=0.5, high=1, low_open=True))
 def emergence_time(frame: pd.DataFrame, level: float = 0.95) -> int | None:
     """First step at which ``agreement`` reached ``level`` (None if it never did)."""
     if not isinstance(frame, pd.DataFrame) or "agreement" not in frame:
         raise TypeError("emergence_time(): 'frame' must be a Conventions DataCollector table with an 'agreement' column")
-    if not 0.5 < level <= 1:
-        raise ValueError(f"emergence_time(): parameter 'level' got {level!r}; allowed: a number in (0.5, 1]")
     reached = frame.index[frame["agreement"] >= level]
     return int(reached[0]) if len(reached) else None
 

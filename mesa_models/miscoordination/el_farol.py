@@ -44,7 +44,7 @@ import mesa
 import numpy as np
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
 __all__ = [
@@ -82,6 +82,10 @@ class LinearPredictor:
         return f"LinearPredictor({self.name})"
 
 
+@validate_arguments(
+    memory=Param("memory", 8, "past weeks a predictor may look at", "weeks", low=1, high=20),
+    n_agents=Param("n_agents", 100, "potential bar-goers", "agents", low=1, high=10_000),
+)
 def linear_family(rng: np.random.Generator, *, memory: int, n_agents: int) -> LinearPredictor:
     """A random linear forecaster: weights uniform in [-1, 1] on each of the last
     ``memory`` weeks plus a constant uniform in [-1, 1] × ``n_agents``.
@@ -94,6 +98,10 @@ def linear_family(rng: np.random.Generator, *, memory: int, n_agents: int) -> Li
     return LinearPredictor(weights, constant, "random linear")
 
 
+@validate_arguments(
+    memory=Param("memory", 8, "past weeks a predictor may look at", "weeks", low=1, high=20),
+    n_agents=Param("n_agents", 100, "potential bar-goers", "agents", low=1, high=10_000),
+)
 def arthur_family(rng: np.random.Generator, *, memory: int, n_agents: int) -> LinearPredictor:
     """One of the predictor types Arthur (1994) lists, with a random window length:
     same as k weeks ago, mirror image of last week around half the population,
