@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from mesa.batchrunner import _model_run_func  # the run-and-collect step of mesa.batch_run
 
-from mesa_models.base import RiskModel
+from mesa_models.base import RiskModel, validate_rng
 
 __all__ = ["map_ordered", "progress_bar", "run", "show_progress", "stepper", "sweep"]
 
@@ -82,7 +82,13 @@ def sweep(
     if not (isinstance(model_cls, type) and issubclass(model_cls, RiskModel)):
         raise TypeError(f"sweep() needs a course model class, got {model_cls!r}")
     _check_steps(steps)
-    seeds = list(seeds)
+    if isinstance(seeds, numbers.Integral) or not isinstance(seeds, Iterable):
+        raise TypeError(
+            f"sweep(): parameter 'seeds' got {seeds!r}; expected a list of seeds such as range({seeds})"
+            if isinstance(seeds, numbers.Integral)
+            else f"sweep(): parameter 'seeds' got {seeds!r}; expected a list of non-negative integer seeds"
+        )
+    seeds = [validate_rng(seed, "sweep()", "seeds") for seed in seeds]
     if not seeds:
         raise ValueError("sweep(): parameter 'seeds' is empty; pass at least one seed")
     if not isinstance(every_step, bool):

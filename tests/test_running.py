@@ -1,5 +1,7 @@
 """run() and sweep(): tables, seeding, and argument errors."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -122,3 +124,14 @@ def test_progress_bars_are_off_under_pytest_and_can_be_forced(monkeypatch, capsy
 
     map_ordered(time.sleep, [(0.6,), (0.6,)], progress=True, desc="sleeping")
     assert "sleeping" in capsys.readouterr().err  # shown once the work took more than a second
+
+
+@pytest.mark.parametrize(
+    ("seeds", "error", "fragment"),
+    [(3, TypeError, "such as range(3)"), ([0.5], TypeError, "'seeds' got 0.5"), ([-1], ValueError, "'seeds' got -1"), ("ab", TypeError, "'seeds' got 'a'")],
+)
+def test_sweep_seeds_are_validated(seeds, error, fragment):
+    from mesa_models.welcome import Corridor
+
+    with pytest.raises(error, match=re.escape(fragment)):
+        sweep(Corridor, {}, seeds=seeds, steps=5)
