@@ -4,6 +4,10 @@
   every check: we tell the kernel through ``RISKLAB_EXPECT`` (read by mesa_models.checks).
 * In labs, a cell tagged ``raises-exception`` (by tools/make_labs.py) may fail only with
   the stub's ``NotImplementedError``; any other error there is a real bug.
+* Kernel start is retried: when several processes start kernels at once (``pytest -n 2``,
+  a browser test beside it) a kernel can die on a port taken by another, or not answer;
+  nbval's start then fails after ``--nbval-kernel-startup-timeout`` seconds, and we try
+  again (up to :data:`KERNEL_START_ATTEMPTS` times) instead of failing the notebook.
 """
 
 from __future__ import annotations
@@ -18,6 +22,31 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 EXPECTED_VERDICT = {"solutions": "pass", "labs": "not attempted"}
+KERNEL_START_ATTEMPTS = 3
+
+
+def _retrying(start):
+    """Wrap nbval's ``start_new_kernel`` so that a failed or silent start is tried again."""
+
+    def start_new_kernel(*args, **kwargs):
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError as error:
+                if attempt == KERNEL_START_ATTEMPTS:
+                    raise
+                print(f"\nkernel start failed ({error}); attempt {attempt + 1} of {KERNEL_START_ATTEMPTS}", file=sys.stderr)
+
+    start_new_kernel.retrying = True
+    return start_new_kernel
+
+
+try:
+    import nbval.kernel as _nbval_kernel
+except ImportError:  # nbval not installed: no notebook items to guard
+    _nbval_kernel = None
+if _nbval_kernel is not None and not getattr(_nbval_kernel.start_new_kernel, "retrying", False):
+    _nbval_kernel.start_new_kernel = _retrying(_nbval_kernel.start_new_kernel)
 
 
 def _notebook_folder(item: pytest.Item) -> str | None:

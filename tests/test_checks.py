@@ -163,3 +163,24 @@ def test_expect_reproducible_catches_global_rng_and_ignored_seed():
         expect_reproducible(global_rng, "global_rng")
     with pytest.raises(CheckFailed, match="does not depend on the seed"):
         expect_reproducible(fixed_seed, "fixed_seed")
+
+
+def test_kernel_start_is_retried(monkeypatch):
+    """tests/conftest.py wraps nbval's kernel start: a failed start is tried again."""
+    import conftest
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) < conftest.KERNEL_START_ATTEMPTS:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        return "km", "kc"
+
+    assert conftest._retrying(flaky)() == ("km", "kc") and len(calls) == conftest.KERNEL_START_ATTEMPTS
+
+    def dead(*args, **kwargs):
+        raise RuntimeError("dead")
+
+    with pytest.raises(RuntimeError, match="dead"):
+        conftest._retrying(dead)()
