@@ -122,6 +122,8 @@ def test_custom_escape_clause_plugs_in():
         (lambda: replicator(np.eye(2), [0.5, 0.6], 3), ValueError, "'start'"),
         (lambda: CommitAt(-1), ValueError, "'tick' got -1"),
         (lambda: expected_match(Commitment(), "rigid"), NotImplementedError, "crash_rate"),
+        (lambda: expected_match(type("Mine", (RigidCommitment,), {"escape": lambda s, saw, r: saw})(), "rigid"), NotImplementedError, "escape_probability"),
+        (lambda: expected_match(CommitAt(12), "rigid"), ValueError, "plans tick 12"),
     ],
 )
 def test_bad_input_is_named(call, error, match):

@@ -30,6 +30,7 @@ class StubEscape(RigidCommitment):
 
 # -- Exercise 1 ---------------------------------------------------------------------------------
 def test_exercise_1_verdicts():
+    assert insensitive_arguments(standing, {"helped": False, "recipient_good": True}, helped=[True], recipient_good=[False]) == []
     assert lab.check_exercise_1(standing).status == "correct"
     assert lab.check_exercise_1(lambda helped, good: helped or not good).status == "correct"
     assert lab.check_exercise_1(stub).status == "not attempted"

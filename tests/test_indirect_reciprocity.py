@@ -126,6 +126,10 @@ def test_simulate_refuses_bad_sweeps():
         simulate([], 3)
     with pytest.raises(ValueError, match="encounters in all"):
         simulate(range(1000), 10_000, rounds=1_000_000)
+    with pytest.raises(ValueError, match="GiB"):
+        simulate(range(100), 1, rounds=1_000_000)
+    with pytest.raises(ValueError, match="'rounds' got 0"):
+        known_share(100, 0)
     with pytest.raises(ValueError, match="'cost' got 0.6"):
         simulate([1, 2], 2, cost=[0.1, 0.6], benefit=[1.0, 0.5])
     with pytest.raises(ValueError, match="'last' got 5"):

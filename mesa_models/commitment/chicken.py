@@ -322,10 +322,16 @@ def expected_match(a: Any, b: Any, **params: Any) -> dict[str, float]:
     s = _settings(CHICKEN_PARAMS.resolve(params, owner), owner)
     window, delay, mistake = s["window"], s["delay"], s["mistake"]
     strategies = (_strategy(a, "a", owner), _strategy(b, "b", owner))
+    for strategy in strategies:
+        _require_exact(strategy)
     branches = []
     for strategy in strategies:
         options = []
-        for tick, p in strategy.tick_distribution(window).items():
+        distribution = strategy.tick_distribution(window)
+        for tick in distribution:
+            if tick is not None and not 0 <= tick < window:
+                raise ValueError(f"{owner}: {strategy!r} plans tick {tick!r}; allowed: None or an integer in [0, {window})")
+        for tick, p in distribution.items():
             if tick is None:
                 options.append((None, False, p * (1 - mistake)))
                 options += [(t, True, p * mistake / window) for t in range(window)]
@@ -352,6 +358,24 @@ def expected_match(a: Any, b: Any, **params: Any) -> dict[str, float]:
                     result["payoff_b"] += weight * pay[1]
                     result["crash"] += weight * (move_a == move_b == STRAIGHT)
     return result
+
+
+def _defining_class(cls: type, name: str) -> type:
+    return next(k for k in cls.__mro__ if name in vars(k))
+
+
+def _require_exact(strategy: Commitment) -> None:
+    """Refuse a strategy that overrides a behaviour without its exact counterpart (e.g. a
+    subclass of RigidCommitment with its own ``escape`` but the inherited
+    ``escape_probability``), which would silently be analysed as its parent."""
+    cls = type(strategy)
+    for behaviour, exact in (("commit_tick", "tick_distribution"), ("escape", "escape_probability")):
+        if _defining_class(cls, behaviour) is not _defining_class(cls, exact) and \
+                issubclass(_defining_class(cls, behaviour), _defining_class(cls, exact)):
+            raise NotImplementedError(
+                f"{cls.__name__} overrides {behaviour}() but not {exact}(), so it has no exact analysis; "
+                "estimate it with crash_rate() instead"
+            )
 
 
 def payoff_matrix(strategies: Sequence[Any] = tuple(CHICKEN_STRATEGIES), **params: Any) -> np.ndarray:

@@ -34,10 +34,12 @@ from mesa_models.commitment.indirect_reciprocity import (
 )
 from mesa_models.params import require
 
-__all__ = ["MAX_ENCOUNTERS", "PER_POPULATION", "ReputationRuns", "simulate", "threshold_sweep"]
+__all__ = ["MAX_BYTES", "MAX_ENCOUNTERS", "PER_POPULATION", "ReputationRuns", "simulate", "threshold_sweep"]
 
 #: Refuse runs with more encounters (populations x generations x rounds) than this.
 MAX_ENCOUNTERS = 2_000_000_000
+#: Refuse runs whose per-generation arrays (about 48 bytes per population and encounter) exceed this.
+MAX_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,10 @@ def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, *
     work = len(seeds) * int(generations) * values["rounds"]
     require(work <= MAX_ENCOUNTERS, "generations", generations,
             f"at most {MAX_ENCOUNTERS:,} encounters in all (asked for {work:,} = seeds x generations x rounds)", "simulate")
+    memory = len(seeds) * values["rounds"] * 48
+    require(memory <= MAX_BYTES, "rounds", values["rounds"],
+            f"a generation of at most {MAX_BYTES // (48 * len(seeds)):,} encounters for {len(seeds)} populations "
+            f"(this one would need about {memory / 2**30:.1f} GiB; run fewer seeds at once)", "simulate")
     table = norm_table(values["norm"] if norm_rule is None else norm_rule, "simulate")
     flat_table = table.reshape(-1)  # index 2 * helped + recipient_good
 

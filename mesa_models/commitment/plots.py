@@ -41,5 +41,8 @@ def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: fl
 def known_share(n_agents: int, rounds: int) -> float:
     """Average chance that a recipient has already acted as a donor in the current
     generation (and so has a record), for encounters drawn uniformly."""
+    for name, value, low in (("n_agents", n_agents, 2), ("rounds", rounds, 1)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+            raise ValueError(f"known_share(): parameter {name!r} got {value!r}; allowed: an integer >= {low}")
     a = 1 - 1 / n_agents
     return float(1 - n_agents * (1 - a**rounds) / rounds)
