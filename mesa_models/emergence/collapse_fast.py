@@ -6,9 +6,9 @@ Same rules, parameters and random-number order as the Mesa model
 ``(n_models, sample_size)`` block of standard normals -- row i holds model i's synthetic
 draws followed by its fresh real data, exactly the order in which the Mesa agents draw
 them -- so the two engines produce the same means and standard deviations, step by step
-(tests/test_collapse.py checks it). One step of 1,000 models with 100 samples each takes
-about a millisecond, so the benchmark can run Shumailov et al.'s theorem at thousands of
-generations.
+(tests/test_collapse.py checks it). One step of 1,000 models with 100 samples each takes a
+few milliseconds (the Mesa model: about 20 ms for 200 models), so the benchmark can run
+Shumailov et al.'s theorem for thousands of generations.
 
 :func:`simulate_collapse` returns the whole history as arrays; :class:`ModelCollapseArray`
 is the same engine as a course model (same reporters, for ``run`` and ``explore``).

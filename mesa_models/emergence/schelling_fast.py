@@ -5,9 +5,9 @@ Same parameters, same start and the same random-number order as
 rules): discontented households in grid order are shuffled with ``rng.permutation``, the
 empty cells in grid order likewise, and the first ``min(...)`` households move to the first
 cells. Neighbour counts are whole-array sums of shifted copies (``np.roll``) on the torus,
-so a step on a 50 x 50 town takes well under a millisecond instead of tens of
-milliseconds; tests/test_schelling.py checks that both engines produce the same town,
-step by step.
+so a step on a 50 x 50 town takes one or two milliseconds instead of nearly a tenth of a
+second with the Mesa agents; tests/test_schelling.py checks that both engines produce the
+same town, step by step.
 
 The content rule is fixed (:func:`~mesa_models.emergence.schelling.at_least_wanted`); use
 the Mesa model's ``content_rule=`` to experiment with other rules.
