@@ -89,3 +89,15 @@ def test_full_scale_threshold_figures_quoted_from_the_benchmark():
     late = threshold_sweep(qs, list(points), range(10), 1000, initial_defectors=0.0).set_index(["c_over_b", "q", "seed"])["cooperation"]
     for ratio, (collapsed, held) in points.items():
         assert (late.loc[ratio, collapsed] < 0.1).all() and (late.loc[ratio, held] > 0.9).all()
+
+
+@pytest.mark.skipif(os.environ.get("RISKLAB_SLOW") != "1", reason="10 seeds x 1,000 generations x 2,000 encounters (set RISKLAB_SLOW=1)")
+def test_full_scale_evolution_under_errors_quoted_from_the_benchmark():
+    result = {}
+    for norm in ("image scoring", "standing"):
+        runs = simulate(range(10), 1000, norm=norm, perception_error=0.05, initial_defectors=0.0,
+                        allow_cooperators=True, rounds=2000, cost=0.2)
+        result[norm] = (runs.late_cooperation(), runs.defectors[:, -500:].mean())
+    assert f"{result['image scoring'][0].mean():.2f}" == "0.36" and f"{result['image scoring'][1]:.0%}" == "61%"
+    assert f"{result['standing'][0].mean():.2f}" == "0.76" and (result["standing"][0] > 0.9).sum() == 6
+    assert ((result["standing"][0] > 0.8) & (result["standing"][0] < 0.9)).sum() == 1

@@ -29,10 +29,13 @@ def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: fl
         if known:
             ax.axvline(min(ratio / known, 1.0), color=colour, linestyle="--", linewidth=0.8, alpha=0.6)
     ax.set_xlabel("q, chance a donor knows the recipient's reputation (probability)")
-    ax.set_ylabel("late cooperation (share of encounters with help)")
+    ax.set_ylabel("late cooperation (share helped)")
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlim(-0.02, 1.02)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.plot([], [], ":", color="grey", label="q = c/b (Nowak & Sigmund)")
+    if known:
+        ax.plot([], [], "--", color="grey", label=f"q = (c/b) / {known:.2f} (newcomers)")
+    ax.legend(loc="lower right", fontsize=8)
     if title:
         ax.set_title(title)
     return ax
