@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     # -- compiled engine, one process, batch sizes 1, 10, 100 ---------------------------------------
     sample = None
     for size in (1, 10, 100):
-        batch, wall, cpu = timed(lambda size=size: simulate(seeds=range(2000, 2000 + size), progress=False))
+        batch, wall, cpu = timed(lambda size=size: simulate(seeds=range(2000, 2000 + size), progress=False, cache=False))
         ns = cpu / batch.periods.sum() * 1e9
         rows.append((f"compiled, 1 process, batch of {size}", wall / size, cpu / size, ns))
         sample = batch
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         slowest = int(sample.periods.max())
         for size in (1, 10, 100, 1000):
             _, wall, cpu = timed(lambda size=size: simulate(seeds=range(2000, 2000 + size), engine="numpy",
-                                                            max_periods=args.numpy_periods, progress=False))
+                                                            max_periods=args.numpy_periods, progress=False, cache=False))
             # a batch runs until its slowest session converges: periods x (time per period) / sessions
             rows.append((f"NumPy, 1 process, batch of {size} (from {args.numpy_periods:,} periods)",
                          wall / args.numpy_periods * slowest / size, cpu / args.numpy_periods * slowest / size,
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     full = None
     if args.sessions:
         workers = args.workers if args.workers > 1 else None
-        full, wall, cpu = timed(lambda: simulate(args.sessions, workers=workers))
+        full, wall, cpu = timed(lambda: simulate(args.sessions, workers=workers, cache=False))
         ns = cpu / full.periods.sum() * 1e9
         rows.append((f"compiled, {args.workers} process(es), {args.sessions:,} sessions (wall {wall:,.1f} s)",
                      wall * args.workers / args.sessions, cpu / args.sessions, ns))

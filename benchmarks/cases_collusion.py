@@ -16,7 +16,7 @@ from mesa_models.running import stepper
 def _sessions(n_sessions, engine, **limits):
     def setup():
         seeds = iter(range(10**6))  # a new session every step
-        return lambda: simulate(seeds=[next(seeds) for _ in range(n_sessions)], engine=engine, progress=False, **limits)
+        return lambda: simulate(seeds=[next(seeds) for _ in range(n_sessions)], engine=engine, progress=False, cache=False, **limits)
 
     return setup
 

@@ -26,6 +26,7 @@ from mesa_models.collusion.calvano import (
     punishes,
 )
 from mesa_models.collusion.calvano_fast import compile_report, simulate
+from mesa_models.collusion.lab import lab_batch
 
 #: Fast schedules for engine comparisons (the engines must agree on any parameters).
 ENGINE_CASES = [
@@ -228,7 +229,7 @@ def test_an_unwritable_cache_falls_back_to_compiling_in_memory(monkeypatch):
 
 
 def test_sessions_split_over_executors_are_the_serial_sessions(process_pool, dask_executor, local_pool_factory):
-    params = dict(seeds=range(6), beta=1e-3, convergence_window=1_000)
+    params = dict(seeds=range(6), beta=1e-3, convergence_window=1_000, cache=False)  # really run every time
     serial = simulate(**params)
     for batch in (simulate(**params, executor=process_pool), simulate(**params, executor=dask_executor),
                   simulate(**params, workers=2)):
@@ -238,6 +239,24 @@ def test_sessions_split_over_executors_are_the_serial_sessions(process_pool, das
     assert local_pool_factory == [(2, "spawn"), "shutdown"]
     numpy_split = simulate(**params, engine="numpy", executor=dask_executor)
     np.testing.assert_array_equal(numpy_split.q, serial.q)
+
+
+def test_finished_sessions_are_remembered_not_replayed(monkeypatch):
+    calvano_fast.clear_cache()
+    params = dict(beta=1e-3, convergence_window=1_000)
+    first = simulate(seeds=[3, 4], **params)
+    played = []
+    real = calvano_fast._run_chunk
+    monkeypatch.setattr(calvano_fast, "_run_chunk", lambda seeds, *a, **k: played.append(list(seeds)) or real(seeds, *a, **k))
+    again = simulate(seeds=[4, 5, 3], **params)
+    assert played == [[5]]  # only the new session is played
+    np.testing.assert_array_equal(again.q[[2, 0]], first.q)
+    again.q[:] = 0  # a caller's changes do not reach the cache
+    np.testing.assert_array_equal(simulate(seeds=[3, 4], **params).q, first.q)
+    simulate(seeds=[3], cache=False, **params)
+    assert played[-1] == [3]
+    with pytest.raises(TypeError, match="parameter 'cache'"):
+        simulate(1, cache="yes")
 
 
 def test_to_frame_has_one_row_per_session():
@@ -256,8 +275,9 @@ def test_to_frame_has_one_row_per_session():
 # -- the paper's results at the paper's scale --------------------------------------------------------
 @pytest.fixture(scope="module")
 def baseline():
-    """Baseline parameters at the paper's scale: beta = 4e-6, 100,000-period window."""
-    return simulate(seeds=range(50))
+    """The lesson's sessions: baseline parameters at the paper's scale (beta = 4e-6,
+    100,000-period window), cached and shared with the other Unit 03 tests."""
+    return lab_batch(0.95)
 
 
 def test_baseline_sessions_learn_supra_competitive_profits(baseline):

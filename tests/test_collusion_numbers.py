@@ -15,16 +15,24 @@ import pytest
 
 from mesa_models.collusion.calvano import Market
 from mesa_models.collusion.calvano_fast import simulate
+from mesa_models.collusion.lab import SESSION_SEEDS, lab_batch
 from mesa_models.collusion.secret_tools import SecretToolsModel
 from mesa_models.running import run
 
 MARKET = Market()
-SEEDS = tuple(range(50))  # the lesson's sessions (and the lab's, for each discount factor)
+SEEDS = SESSION_SEEDS  # the lesson's sessions (and the lab's, for each discount factor): seeds 0-49
+
+
+def sessions(delta: float = 0.95, **schedule):
+    """The lesson's (and the lab's) sessions, cached and shared with the other Unit 03 tests."""
+    if not schedule:
+        return lab_batch(delta, SEEDS)
+    return _sped_up(delta, tuple(sorted(schedule.items())))
 
 
 @lru_cache(maxsize=None)
-def sessions(delta: float = 0.95, **schedule):
-    return simulate(seeds=SEEDS, delta=delta, **schedule)
+def _sped_up(delta: float, schedule: tuple):
+    return simulate(seeds=SEEDS, delta=delta, **dict(schedule))
 
 
 def test_section1_benchmarks():

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from mesa_models.collusion.calvano import DRAW_BLOCK, Market, exploration_rate
+from mesa_models.collusion.calvano import DRAW_BLOCK, Market
+from mesa_models.collusion.calvano import _exploration_rate as exploration_rate
 
 __all__ = ["run_batch"]
 

@@ -81,12 +81,23 @@ CALVANO_PARAMS = Params(
 )
 
 
+_PERIOD = Param("t", 0, "period", "periods", low=0)
+
+
 def exploration_rate(beta: float, t: int) -> float:
     """Calvano et al.'s schedule: explore with probability ``exp(-beta t)`` in period ``t``."""
+    beta = CALVANO_PARAMS["beta"].validate(beta, "exploration_rate")
+    t = _PERIOD.validate(t, "exploration_rate")
+    return _exploration_rate(beta, t)
+
+
+def _exploration_rate(beta: float, t: int) -> float:
+    """:func:`exploration_rate` without argument checks, for the engines' inner loops (the
+    compiled engine computes the same expression, so all engines agree bit for bit)."""
     return math.exp(-beta * t)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Market:
     """Logit-demand Bertrand market of Calvano et al. (2020), Section II.
 
@@ -122,6 +133,12 @@ class Market:
             f"{entries * 8 / 1e6:,.0f} MB for all firms); lower memory, m or n_firms", owner,
         )
         self._check_demand()
+
+    def __repr__(self) -> str:
+        """Only what differs from the baseline: ``Market()``, ``Market(c=0.8)``."""
+        changed = [f"{k}={getattr(self, k)!r}" for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")
+                   if getattr(self, k) != CALVANO_PARAMS[k].default]
+        return f"Market({', '.join(changed)})"
 
     def _check_demand(self) -> None:
         """Refuse demand parameters for which the logit market has no usable benchmarks:
@@ -273,8 +290,17 @@ def market_from(values: dict[str, Any], owner: str = "Market") -> Market:
 
 def profit_gain(profit, market: Market):
     """Calvano et al.'s profit gain ``Delta = (pi - pi_N) / (pi_M - pi_N)``: 0 at the
-    one-shot Nash outcome, 1 at joint monopoly."""
-    return (np.asarray(profit) - market.nash_profit) / (market.monopoly_profit - market.nash_profit)
+    one-shot Nash outcome, 1 at joint monopoly. ``profit`` is a number or an array."""
+    if not isinstance(market, Market):
+        raise TypeError(f"profit_gain: parameter 'market' got {market!r}; expected a Market (e.g. Market())")
+    if isinstance(profit, str | bytes) or isinstance(profit, bool):
+        raise TypeError(f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers")
+    try:
+        values = np.asarray(profit, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers") from None
+    require(bool(np.isfinite(values).all()), "profit", profit, "finite numbers", "profit_gain")
+    return (values - market.nash_profit) / (market.monopoly_profit - market.nash_profit)
 
 
 class PricingFirm(mesa.Agent):
@@ -293,7 +319,7 @@ class PricingFirm(mesa.Agent):
 
     def explores(self, t: int, u: float) -> bool:
         """Epsilon-greedy: explore with probability epsilon_t = exp(-beta t)."""
-        return u < exploration_rate(self.model.beta, t)
+        return u < _exploration_rate(self.model.beta, t)
 
     def random_price(self, u: float) -> int:
         """A uniformly random price index from a uniform number ``u`` in [0, 1)."""
@@ -358,7 +384,7 @@ class CalvanoModel(RiskModel):
     def reporters(self) -> dict[str, Callable[[CalvanoModel], float]]:  # type: ignore[override]
         cols = {f"price_{i}": (lambda m, i=i: float(m.last_prices[i])) for i in range(self.n_firms)}
         cols["profit_gain"] = lambda m: float(profit_gain(m.last_profits, m.market).mean())
-        cols["epsilon"] = lambda m: exploration_rate(m.beta, m.t)
+        cols["epsilon"] = lambda m: _exploration_rate(m.beta, m.t)
         cols["stable_for"] = "stable_for"
         return cols
 

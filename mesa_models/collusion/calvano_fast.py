@@ -34,6 +34,7 @@ import math
 import numbers
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -54,7 +55,7 @@ from mesa_models.collusion.calvano import (
 from mesa_models.params import require
 from mesa_models.running import _check_parallel, map_ordered, progress_bar
 
-__all__ = ["Batch", "ENGINES", "MAX_BATCH_BYTES", "compile_report", "numba_available", "simulate"]
+__all__ = ["Batch", "CACHE_BYTES", "ENGINES", "MAX_BATCH_BYTES", "clear_cache", "compile_report", "numba_available", "simulate"]
 
 #: Engines :func:`simulate` knows; ``"auto"`` picks numba when it can be imported.
 ENGINES = ("auto", "numba", "numpy")
@@ -359,6 +360,7 @@ def simulate(
     workers: int | None = None,
     executor: Any = None,
     progress: bool | None = None,
+    cache: bool = True,
     **params: Any,
 ) -> Batch:
     """Run independent Calvano sessions until each converges.
@@ -379,6 +381,9 @@ def simulate(
             ``client.get_executor()`` to run on a cluster.
         progress: show a progress bar (default: yes, once the run has taken a second,
             except under the test suite).
+        cache: reuse sessions this process has already played with the same seed and
+            parameters (they would come out the same; up to :data:`CACHE_BYTES` of them are
+            kept). ``cache=False`` plays every session again, e.g. to time the engine.
         **params: any :data:`mesa_models.collusion.calvano.CALVANO_PARAMS` (validated).
     """
     owner = "simulate"
@@ -400,6 +405,8 @@ def simulate(
     require(_is_int(max_periods) and max_periods >= 1, "max_periods", max_periods, "an integer >= 1", owner)
     require(_is_int(record) and record >= 0, "record", record, "an integer >= 0", owner)
     require(engine in ENGINES, "engine", engine, f"one of {', '.join(map(repr, ENGINES))}", owner)
+    if not isinstance(cache, bool):
+        raise TypeError(f"{owner}: parameter 'cache' got {cache!r}; expected True or False")
     parallel = _check_parallel(workers, executor, owner)
     max_periods, record = int(max_periods), int(record)
     if engine == "auto":
@@ -432,20 +439,62 @@ def simulate(
         require(initial_states is None, "initial_states", initial_states, "None unless uniforms= is given", owner)
 
     start = time.perf_counter()
-    if not parallel:
-        out = _run_chunk(seeds, values, max_periods, record, engine, uniforms, initial_states, progress)
-    else:
-        size = _task_size(S, engine, workers)
-        chunks = [seeds[i:i + size] for i in range(0, S, size)]
+    use_cache = cache and uniforms is None and record == 0
+    keys = [_cache_key(seed, values, max_periods, engine) for seed in seeds] if use_cache else []
+    todo = [seed for seed, key in zip(seeds, keys) if key not in _CACHE] if use_cache else seeds
+    if todo and not parallel:
+        out = _run_chunk(todo, values, max_periods, record, engine, uniforms, initial_states, progress)
+    elif todo:
+        size = _task_size(len(todo), engine, workers)
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         jobs = [(chunk, values, max_periods, record, engine) for chunk in chunks]
         parts = map_ordered(_run_chunk, jobs, workers=workers, executor=executor, progress=progress,
                             desc=f"Calvano sessions ({engine})", unit="session", weights=[len(c) for c in chunks],
                             owner=owner)
-        out = {key: np.concatenate([p[key] for p in parts]) for key in ("q", "greedy", "state", "periods", "converged", "history")}
+        out = {key: np.concatenate([p[key] for p in parts]) for key in _FIELDS}
         out["engine"] = "+".join(sorted({p["engine"] for p in parts}))
+    if use_cache:
+        if todo:
+            for j, seed in enumerate(todo):
+                _remember(_cache_key(seed, values, max_periods, engine), {key: out[key][j] for key in _FIELDS})
+        sessions = [_CACHE[key] for key in keys]
+        for key in keys:
+            _CACHE.move_to_end(key)
+        out = {key: np.stack([session[key] for session in sessions]) for key in _FIELDS}
+        out["engine"] = engine
     return Batch(mk, values, seeds, out["q"], out["greedy"], np.asarray(out["state"], dtype=np.int64),
                  np.asarray(out["periods"], dtype=np.int64), np.asarray(out["converged"], dtype=bool),
                  out["history"] if record else None, time.perf_counter() - start, out["engine"])
+
+
+# -- finished sessions are remembered, so that the same session is never played twice -----------
+_FIELDS = ("q", "greedy", "state", "periods", "converged", "history")
+#: Most memory the cache of finished sessions may use (bytes); the oldest sessions go first.
+CACHE_BYTES = 200_000_000
+_CACHE: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
+_CACHE_SIZE = [0]
+
+
+def _cache_key(seed: int, values: dict, max_periods: int, engine: str) -> tuple:
+    return seed, tuple(sorted(values.items())), max_periods, engine
+
+
+def _remember(key: tuple, session: dict[str, np.ndarray]) -> None:
+    session = {k: np.array(v, copy=True) for k, v in session.items()}  # Batch arrays stay the caller's
+    size = sum(v.nbytes for v in session.values())
+    if key in _CACHE or size > CACHE_BYTES:
+        return
+    _CACHE[key] = session
+    _CACHE_SIZE[0] += size
+    while _CACHE_SIZE[0] > CACHE_BYTES:
+        _, old = _CACHE.popitem(last=False)
+        _CACHE_SIZE[0] -= sum(v.nbytes for v in old.values())
+
+
+def clear_cache() -> None:
+    """Forget every finished session (:func:`simulate` plays them again when asked)."""
+    _CACHE.clear()
+    _CACHE_SIZE[0] = 0
 
 
 def _task_size(S: int, engine: str, workers: int | None) -> int:

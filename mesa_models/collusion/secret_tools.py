@@ -45,8 +45,16 @@ __all__ = ["SecretToolsModel", "ToolAgent", "logit_use_probability"]
 USE, REFRAIN = 1, 0
 
 
+_ADVANTAGE = Param("advantage", 0.0, "value of using the tool minus refraining", "payoff units")
+_TEMPERATURE = Param("temperature", 0.2, "randomness of the logit choice", "payoff units", low=0, high=1e6, low_open=True)
+
+
 def logit_use_probability(advantage: float, temperature: float) -> float:
     """Probability a logit learner picks "use" when it values use ``advantage`` above refraining."""
+    advantage = _ADVANTAGE.validate(advantage, "logit_use_probability")
+    temperature = _TEMPERATURE.validate(temperature, "logit_use_probability")
+    if math.isinf(advantage):
+        return 1.0 if advantage > 0 else 0.0
     z = advantage / temperature
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
