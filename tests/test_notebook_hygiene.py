@@ -81,8 +81,9 @@ def markdown_sections(nb) -> list[tuple[int, str, str]]:
 
 
 def find_section(nb, title: str) -> str | None:
+    pattern = re.compile(rf"(?<!\w){re.escape(title.lower())}(?!\w)")
     for _, heading, body in markdown_sections(nb):
-        if title.lower() in heading.lower():
+        if pattern.search(heading.lower()):  # whole words: "References", not "preferences"
             return body
     return None
 
