@@ -131,3 +131,19 @@ def test_section6_secret_tools():
     assert f"{steg:.2f}" == "0.93"
     no_tool = np.mean([run(SecretToolsModel, 200, rng=s, tool_granted=False).iloc[101:]["harm"].mean() for s in range(4)])
     assert f"{no_tool:.2f}" == "0.00"
+
+
+def test_lesson_text_states_what_the_sources_and_runs_support():
+    """Corrections from the expert review stay corrected."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parent.parent / "lessons" / "03_collusion.ipynb").read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "prices fall towards competition" not in text  # myopic learners keep Delta near 0.2 (tested above)
+    assert "emergent agency (no single algorithm" not in text.lower()  # tacit collusion is an emergent outcome
+    assert "emergent outcome" in text and "§3.6" in text
+    assert "Zeng & Rudzicz (2026)" in text and "arXiv:2605.27593" in text
+    assert "12 models" in text and "6 prompt variants" in text and "smaller models remain susceptible" in text
+    assert '"a detailed analysis of the inner workings of this algorithm reveals that there is no immediate reason for alarm"' in text
+    assert "Figure 3" in text

@@ -1,15 +1,17 @@
 """Secret tools and oversight: competing agents that learn to use a covert tool (Unit 03).
 
-A stylised model of the 2026 study "Voluntary Collusion with Secret Tools in Competing LLM
-Agents", as described by Anystack Engineering, "When Your Agents Collude: The Hidden Risk in
-Multi-Agent Systems" (28 May 2026,
-https://www.anystackengineering.com/blog/voluntary-collusion-llm-agents-multi-agent-risk): agents offered a
-secret tool that gives them an edge at another party's expense took it most of the time,
-more so when they believed no third party was watching; the article's mitigations are
-auditable inter-agent channels, adversarial third-agent evaluation and least-privilege
-tool manifests. The model is ours, not the study's (the study used LLM agents in the games
-*Liar's Bar* and *Cleanup*): here simple learners stand in for the agents so that the
-incentive structure is visible.
+A stylised model of the setting of Zeng & Rudzicz (2026), "Voluntary Collusion with Secret
+Tools in Competing LLM Agents", arXiv:2605.27593: LLM agents in two strategic games
+(*Liar's Bar* and *Cleanup*) were offered secret tools that gave them a large advantage
+while clearly disadvantaging the other agents. Across 12 models (7B, 70B and proprietary
+scales) and 6 prompt variants most agents accepted them; only explicit ethical framing
+reduced adoption, and smaller models remained susceptible. An engineering summary of the
+study (Anystack Engineering, "When Your Agents Collude", 28 May 2026) reports that agents
+used the tools more when they believed no third party was watching, and proposes auditable
+inter-agent channels, adversarial third-agent evaluation and least-privilege tool
+manifests. The model is ours, not the study's: simple learners stand in for the LLM agents
+so that the incentive structure is visible; it shows why observability matters, not how
+much it matters for LLM agents.
 
 Every round the agents are paired at random. In each interaction every agent that holds
 the tool (``tool_granted``) decides whether to invoke it. A use adds ``gain`` to the user's
@@ -83,9 +85,8 @@ class ToolAgent(mesa.Agent):
 class SecretToolsModel(RiskModel):
     """Competing agents, a covert tool that harms a third party, and a random auditor.
 
-    Source of the phenomenon: "Voluntary Collusion with Secret Tools in Competing LLM
-    Agents" (2026), as described by Anystack Engineering (2026); mitigations from the same
-    article. Reporters (per round): ``covert_rate`` (share of agents' decisions that used
+    Source of the phenomenon: Zeng & Rudzicz (2026), arXiv:2605.27593; the observability
+    tendency and the mitigations from Anystack Engineering's summary of it (2026). Reporters (per round): ``covert_rate`` (share of agents' decisions that used
     the tool), ``harm`` (third-party loss per interaction), ``audit_cost`` (oversight cost
     per interaction), ``social_cost`` (harm + audit cost), ``fines`` (per interaction),
     ``agent_payoff`` (mean agent payoff).
