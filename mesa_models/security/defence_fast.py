@@ -171,6 +171,9 @@ def simulate_defence(rounds: int = 100, runs: int = 8, *, rng: Any = None, **par
     require(runs * p.n_agents <= MAX_CELLS, "runs", runs,
             f"runs x n_agents at most {MAX_CELLS:,} ({runs:,} x {p.n_agents:,} agents would need about "
             f"{runs * p.n_agents * 80 / 1e6:,.0f} MB of working arrays); split the batch", owner)
+    require(runs * (rounds + 1) <= MAX_CELLS, "rounds", rounds,
+            f"runs x (rounds + 1) at most {MAX_CELLS:,} ({runs:,} x {rounds + 1:,} recorded values per reporter would "
+            f"need about {runs * (rounds + 1) * 8 * len(REPORTERS) / 1e6:,.0f} MB); fewer rounds or runs", owner)
     batch = _Batch(p, int(runs), np.random.default_rng(rng))
     series = {name: np.empty((runs, rounds + 1)) for name in REPORTERS}
     for t in range(rounds + 1):

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from mesa_models.params import Param, validate_arguments
 from mesa_models.plotting import COLORS, PALETTE
 from mesa_models.security.infectious_jailbreak import expected_next, recurrence
 
@@ -24,6 +25,13 @@ def _axes(ax: plt.Axes | None) -> plt.Axes:
     return ax
 
 
+def _optional(param: Param):
+    return lambda value, owner: None if value is None else param.validate(value, owner)
+
+
+@validate_arguments(beta=Param("beta", 0.5, "infection chance", low=0, high=1),
+                    gamma=Param("gamma", 0.5, "recovery chance", low=0, high=1),
+                    n_agents=Param("n_agents", 2, "agents", low=2))
 def plot_recurrence_check(shares: np.ndarray, beta: float, gamma: float, n_agents: int,
                           axes: Sequence[plt.Axes] | None = None, titles: Sequence[str] = ("", "")) -> Sequence[plt.Axes]:
     """Left: each run's share of infected agents per round, with Gu et al.'s recurrence
@@ -91,6 +99,8 @@ def plot_log_n_scaling(table: pd.DataFrame, ax: plt.Axes | None = None, title: s
     return ax
 
 
+@validate_arguments(cleanup_round=Param("cleanup_round", 0, "round of the clean-up", low=0),
+                    attack_rounds=Param("attack_rounds", 0, "rounds the attacker is active", low=0))
 def plot_reset_vs_purge(series: Mapping[str, pd.Series], cleanup_round: int, attack_rounds: int,
                         ax: plt.Axes | None = None, title: str = "") -> plt.Axes:
     """Share of compromised agents per round for each clean-up policy (``series``: name ->
@@ -110,6 +120,9 @@ def plot_reset_vs_purge(series: Mapping[str, pd.Series], cleanup_round: int, att
     return ax
 
 
+@validate_arguments(target=Param("target", 0.5, "acceptable late infected share", low=0, high=1),
+                    critical_threshold=Param("critical_threshold", 0.5, "threshold that just contains the outbreak"),
+                    chosen=_optional(Param("chosen", 0.5, "the chosen threshold")))
 def plot_threshold_tradeoff(sweeps: Mapping[str, pd.DataFrame], target: float, critical_threshold: float,
                             chosen: float | None = None, axes: Sequence[plt.Axes] | None = None,
                             titles: Sequence[str] = ("", "")) -> Sequence[plt.Axes]:

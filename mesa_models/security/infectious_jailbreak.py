@@ -132,10 +132,15 @@ def expected_next(c: float, beta: float, gamma: float, n_agents: int | None = No
     return (1 - gamma) * c + beta * c * (1 - c) / 2 * factor
 
 
+#: Longest recurrence :func:`recurrence` iterates (a Python loop: about a second per million rounds).
+MAX_RECURRENCE_ROUNDS = 1_000_000
+
+
 def recurrence(c0: float, beta: float, gamma: float, rounds: int, n_agents: int | None = None) -> np.ndarray:
     """The recurrence iterated from ``c0``: an array of ``rounds + 1`` shares (``c0`` first)."""
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral) or rounds < 0:
         raise ValueError(f"recurrence: parameter 'rounds' got {rounds!r}; allowed: an integer >= 0")
+    require(rounds <= MAX_RECURRENCE_ROUNDS, "rounds", rounds, f"an integer <= {MAX_RECURRENCE_ROUNDS:,}", "recurrence")
     shares = [_probability(c0, "c0", "recurrence")]
     for _ in range(int(rounds)):
         shares.append(expected_next(shares[-1], beta, gamma, n_agents))
@@ -180,6 +185,10 @@ def recurrence_rounds(n_agents: int, beta: float, gamma: float, target: float, m
     """Rounds for the expected recurrence (with the finite-N factor), started from one
     carrier among ``n_agents``, to reach share ``target``; ``None`` if it never does."""
     n = _population(n_agents, "recurrence_rounds")
+    if isinstance(max_rounds, bool) or not isinstance(max_rounds, numbers.Integral):
+        raise TypeError(f"recurrence_rounds: parameter 'max_rounds' got {max_rounds!r}; expected an integer >= 0")
+    require(max_rounds >= 0, "max_rounds", max_rounds, "an integer >= 0", "recurrence_rounds")
+    max_rounds = int(max_rounds)
     target = _probability(target, "target", "recurrence_rounds")
     c, rounds = 1 / n, 0
     while c < target:

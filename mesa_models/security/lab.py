@@ -28,6 +28,7 @@ from mesa_models.checks import (
     show,
     vary,
 )
+from mesa_models.params import Param, validate_arguments
 from mesa_models.security.defence_fast import simulate_defence
 from mesa_models.security.manifests import ROLE_TASKS, TASK_OPTIONS, TOOL_HARM
 
@@ -55,11 +56,18 @@ LATE_ROUNDS = 20
 # -- references ----------------------------------------------------------------------------------------
 
 
+def _share(name: str) -> Param:
+    return Param(name, 0.5, "a probability or share", low=0, high=1)
+
+
+@validate_arguments(c=_share("c"), beta=_share("beta"), gamma=_share("gamma"))
 def reference_next_share(c: float, beta: float, gamma: float) -> float:
     """Gu et al. (2024), the expectation of Eq. (5): (1 - gamma) c + beta c (1 - c) / 2."""
     return (1 - gamma) * c + beta * c * (1 - c) / 2
 
 
+@validate_arguments(n_agents=Param("n_agents", 2, "agents", low=2), beta=_share("beta"), gamma=_share("gamma"),
+                    target=_share("target"), max_rounds=Param("max_rounds", 1, "rounds at most", low=0, high=10_000_000))
 def reference_rounds_to_reach(n_agents: int, beta: float, gamma: float, target: float, max_rounds: int) -> int | None:
     """Rounds of the recurrence, from one carrier among ``n_agents``, until the share is at
     least ``target``; None if that does not happen within ``max_rounds`` rounds."""
@@ -82,6 +90,7 @@ def reference_measure_policy(threshold: float, capacity: float, seeds: Sequence[
     return float(result["infected"][:, -LATE_ROUNDS:].mean()), float(result["false_alarm_cost"][:, 1:].mean())
 
 
+@validate_arguments(target=Param("target", 0.5, "highest acceptable late infected share"))
 def reference_cheapest_threshold(table: pd.DataFrame, target: float) -> float | None:
     """The threshold (index of ``table``) with the lowest ``false_alarm_cost`` among rows
     whose ``infected`` is at most ``target``; None if no row is."""
