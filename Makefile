@@ -16,8 +16,11 @@ lab: setup
 	$(PY) -m jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/lessons/00_welcome.ipynb
 
+# Two workers (pytest-xdist); each file stays on one worker, so a notebook's cells run in
+# order in one kernel. TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: setup
 	$(PY) benchmarks/run.py
