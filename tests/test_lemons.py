@@ -206,7 +206,7 @@ def test_bad_rule_results_name_the_rule():
         (lambda: simulate_lemons(2.5), TypeError, "'periods' got 2.5"),
         (lambda: simulate_lemons(5, seeds=[]), ValueError, "'seeds' is empty"),
         (lambda: simulate_lemons(5, seeds=["a"]), TypeError, "'seeds' got 'a'"),
-        (lambda: simulate_lemons(5, seeds=[-1]), ValueError, "'rng' got -1"),
+        (lambda: simulate_lemons(5, seeds=[-1]), ValueError, "'seeds' got -1"),
         (lambda: simulate_lemons(5, grades=1, certifier_accuracy=0.3), ValueError, "'certifier_accuracy' got 0.3"),
         (lambda: simulate_lemons(5, greades=3), TypeError, "Did you mean 'grades'"),
         (lambda: sweep_lemons("accuracy", [0.1], 5), ValueError, "'name' got 'accuracy'"),

@@ -113,13 +113,22 @@ WINDOW = 100
 MESA_MAX_PAIRS = 10_000
 
 
+def number_or_array(value: Any, name: str, owner: str) -> Any:
+    """``value`` if it is a real number (not a bool) or a NumPy array, else a ``TypeError`` naming ``name``."""
+    if isinstance(value, np.ndarray) or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+        return value
+    raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected a number or a NumPy array")
+
+
 def cs_bid(value: float | np.ndarray) -> float | np.ndarray:
     """Chatterjee & Samuelson's linear-equilibrium bid for a buyer of ``value``: 2/3 v + 1/12."""
+    value = number_or_array(value, "value", "cs_bid()")
     return 2 / 3 * value + 1 / 12
 
 
 def cs_ask(value: float | np.ndarray) -> float | np.ndarray:
     """Chatterjee & Samuelson's linear-equilibrium ask for a seller of ``value``: 2/3 v + 1/4."""
+    value = number_or_array(value, "value", "cs_ask()")
     return 2 / 3 * value + 1 / 4
 
 

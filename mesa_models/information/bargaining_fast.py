@@ -111,7 +111,7 @@ def _seeds(seeds: Any, owner: str) -> list[int]:
     for seed in seeds:
         if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
             raise TypeError(f"{owner}: parameter 'seeds' got {seed!r}; expected integers")
-        validate_rng(seed, owner)
+        validate_rng(seed, owner, "seeds")
     return [int(s) for s in seeds]
 
 
@@ -207,6 +207,10 @@ def greedy_efficiency(runs: AuctionRuns, run: int = 0, *, meetings: int = 200_00
     if isinstance(meetings, bool) or not isinstance(meetings, numbers.Integral) or not 1 <= meetings <= MAX_CELLS // 4:
         raise ValueError(f"{owner}: parameter 'meetings' got {meetings!r}; allowed: an integer in [1, {MAX_CELLS // 4:,}]")
     validate_rng(rng, owner)
+    if isinstance(run, bool) or not isinstance(run, numbers.Integral):
+        raise TypeError(f"{owner}: parameter 'run' got {run!r}; expected an integer")
+    require(0 <= run < len(runs.seeds), "run", run, f"an integer in [0, {len(runs.seeds) - 1}]", owner)
+    run = int(run)
     generator = np.random.default_rng(rng)
     p = runs.params
     n, bins = p["n_pairs"], p["value_bins"]

@@ -28,7 +28,9 @@ from mesa_models.checks import (
     show,
     vary,
 )
+from mesa_models.base import seed_argument
 from mesa_models.information.bargaining import cs_ask, cs_bid
+from mesa_models.params import Param, validate_arguments
 from mesa_models.information.lemons_fast import simulate_lemons
 
 __all__ = [
@@ -58,6 +60,8 @@ LATE = 10
 
 
 # -- Exercise 1: what buyers pay next ----------------------------------------------------
+@validate_arguments(price=Param("price", 1.0, "price", low=0), premium=Param("premium", 1.5, "buyers' premium", low=0),
+                    quality_max=Param("quality_max", 2.0, "best quality", low=0, low_open=True))
 def reference_next_price(price: float, premium: float = 1.5, quality_max: float = 2.0) -> float:
     """Quality is uniform on [0, quality_max]; at ``price`` the cars with q <= price are
     offered, of mean quality min(price, quality_max)/2; buyers pay premium times that."""
@@ -89,6 +93,7 @@ def check_exercise_1(next_price: Callable[[float, float, float], float]) -> Verd
 
 
 # -- Exercise 2: the efficiency of a bidding strategy ------------------------------------------
+@validate_arguments(n_pairs=Param("n_pairs", 1, "buyer-seller pairs", low=1, high=10_000_000), seed=seed_argument("seed"))
 def reference_efficiency(bid_rule: Callable[[float], float], ask_rule: Callable[[float], float], n_pairs: int, seed: int) -> float:
     """``n_pairs`` meetings: buyer values then seller values from ``default_rng(seed)``;
     trade iff bid >= ask; realised gains over the gains of every beneficial trade."""
@@ -181,6 +186,8 @@ def check_exercise_3(mutual_information: Callable[[np.ndarray], float]) -> Verdi
 
 
 # -- Exercise 4: the cheapest certifier that restores the market ------------------------------
+@validate_arguments(accuracy=Param("accuracy", 0.5, "certifier accuracy", low=0, high=1),
+                    grades=Param("grades", 2, "quality grades", low=1))
 def certification_cost(accuracy: float, grades: int) -> float:
     """Cost of inspecting one car: 0.05 x accuracy x log2(grades) (finer and more accurate
     inspections cost more)."""
@@ -199,6 +206,7 @@ def _cached_welfare(accuracy: float, grades: int, seeds: tuple[int, ...]) -> flo
     return float(runs.late("welfare", LATE).mean())
 
 
+@validate_arguments(target=Param("target", 0.5, "welfare to reach"))
 def reference_cheapest_certifier(accuracies: Sequence[float], grade_options: Sequence[int], target: float, seeds: Sequence[int]) -> tuple[float, int] | None:
     """The ``(accuracy, grades)`` of lowest :func:`certification_cost` whose mean welfare
     over the last 10 of 30 periods (averaged over ``seeds``) is at least ``target``; among

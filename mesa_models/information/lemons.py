@@ -113,6 +113,7 @@ def akerlof_price_path(periods: int, premium: float = 1.5, initial_belief: float
     """
     if isinstance(periods, bool) or not isinstance(periods, numbers.Integral) or periods < 0:
         raise ValueError(f"akerlof_price_path(): parameter 'periods' got {periods!r}; allowed: an integer >= 0")
+    require(periods <= 1_000_000, "periods", periods, "an integer <= 1,000,000 (a Python loop)", "akerlof_price_path()")
     LEMONS_PARAMS["premium"].validate(premium, "akerlof_price_path")
     LEMONS_PARAMS["initial_belief"].validate(initial_belief, "akerlof_price_path")
     prices = [premium * initial_belief]
@@ -155,6 +156,10 @@ def sell_if_worth_it(seller: Seller, net_revenue: float) -> bool:
 
 def pay_expected_value(buyers: Buyers, grade: int) -> float:
     """Competitive buyers bid up the price to what they expect such a car to be worth."""
+    if isinstance(grade, bool) or not isinstance(grade, numbers.Integral):
+        raise TypeError(f"pay_expected_value(): parameter 'grade' got {grade!r}; expected an integer")
+    n = len(buyers.belief)
+    require(0 <= grade < n, "grade", grade, f"an integer in [0, {n - 1}]", "pay_expected_value()")
     return float(buyers.belief[grade])
 
 

@@ -92,7 +92,7 @@ def _seeds(seeds: Any, owner: str) -> list[int]:
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
             raise TypeError(f"{owner}: parameter 'seeds' got {seed!r}; expected integers")
-        validate_rng(seed, owner)
+        validate_rng(seed, owner, "seeds")
     return [int(s) for s in seeds]
 
 

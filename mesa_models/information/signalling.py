@@ -50,6 +50,7 @@ from mesa import Agent
 
 from mesa_models.base import RiskModel
 from mesa_models.information.lemons import plain_seed
+from mesa_models.information.bargaining import number_or_array
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS
 
@@ -92,6 +93,9 @@ def state_points(n_states: int) -> np.ndarray:
 
 def quadratic_payoff(act: float | np.ndarray, target: float | np.ndarray, n_states: int) -> float | np.ndarray:
     """max(0, 1 - (K (act - target))^2): 1 on target, 0 one state-step (1/K) away or more."""
+    act = number_or_array(act, "act", "quadratic_payoff()")
+    target = number_or_array(target, "target", "quadratic_payoff()")
+    n_states = SIGNALLING_PARAMS["n_states"].validate(n_states, "quadratic_payoff()")
     return np.maximum(0.0, 1.0 - (n_states * (np.asarray(act) - target)) ** 2)
 
 
@@ -202,7 +206,7 @@ def crawford_sobel_partition(bias: float, n: int | None = None) -> np.ndarray:
         require(math.isfinite(most), "n", n, "a number of intervals when bias = 0 (any N works)", "crawford_sobel_partition")
         n = int(most)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= most:
-        raise ValueError(f"crawford_sobel_partition(): parameter 'n' got {n!r}; allowed: an integer in [1, N(b) = {most}]")
+        raise ValueError(f"crawford_sobel_partition(): parameter 'n' got {n!r}; allowed: an integer in [1, N(b) = {most}] for bias={bias!r}")
     i = np.arange(n + 1)
     return i / n + 2 * bias * i * (i - n)
 
@@ -338,6 +342,7 @@ def plot_information_vs_bias(biases: Any, mean_bits: Any, spread: Any = None, *,
                              title: str | None = None) -> plt.Axes:
     """Learned information (mean, and a band such as the 10th-90th percentiles of pairs)
     against the bias, beside Crawford & Sobel's log2 N(b) (capped at log2 ``n_states``)."""
+    n_states = SIGNALLING_PARAMS["n_states"].validate(n_states, "plot_information_vs_bias()")
     b = np.asarray(biases, dtype=float)
     bits = np.asarray(mean_bits, dtype=float)
     require(b.ndim == 1 and b.shape == bits.shape, "mean_bits", bits.shape, f"one value per bias ({b.shape})", "plot_information_vs_bias")

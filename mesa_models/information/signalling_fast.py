@@ -72,6 +72,10 @@ class SignallingRuns:
         return (self.information.reshape(len(self.biases), self.n_pairs) >= full).mean(axis=1)
 
 
+#: Most rounds one call of :func:`simulate_signalling` plays.
+MAX_ROUNDS = 100_000_000
+
+
 def simulate_signalling(
     rounds: int,
     *,
@@ -90,6 +94,7 @@ def simulate_signalling(
     owner = "simulate_signalling"
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral) or rounds < 0:
         raise ValueError(f"{owner}: parameter 'rounds' got {rounds!r}; allowed: an integer >= 0")
+    require(rounds <= MAX_ROUNDS, "rounds", rounds, f"an integer <= {MAX_ROUNDS:,} (longer batches run for hours)", owner)
     if isinstance(biases, numbers.Real) and not isinstance(biases, bool):
         biases = [biases]
     if not isinstance(biases, Iterable) or isinstance(biases, str | bytes):
@@ -101,7 +106,7 @@ def simulate_signalling(
     initial_weight = SIGNALLING_PARAMS["initial_weight"].validate(initial_weight, owner)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{owner}: parameter 'seed' got {seed!r}; expected an integer >= 0")
-    validate_rng(seed, owner)
+    validate_rng(seed, owner, "seed")
     if record_every is not None and (isinstance(record_every, bool) or not isinstance(record_every, numbers.Integral) or record_every < 1):
         raise ValueError(f"{owner}: parameter 'record_every' got {record_every!r}; allowed: an integer >= 1 or None")
     pairs = len(biases) * n_pairs
