@@ -362,8 +362,15 @@ def test_state_space_too_large_is_refused():
 
 
 def test_work_too_large_for_memory_is_refused_up_front_with_its_size():
-    with pytest.raises(ValueError, match=r"simulate: 100,000 sessions .* need about 5\.4 GB for their Q-tables \(limit 1\.0 GB"):
+    with pytest.raises(ValueError, match=r"simulate: parameter 'n_sessions' got 100000: 100,000 sessions .* need about 5\.4 GB for their Q-tables \(limit 1\.0 GB"):
         simulate(100_000)
+
+
+def test_huge_requests_are_refused_before_any_work():
+    with pytest.raises(ValueError, match="parameter 'seeds' got '1,000,000,000,000 seeds'"):
+        simulate(seeds=range(10**12))
+    with pytest.raises(ValueError, match="parameter 'record' got 1000000000000: recording"):
+        simulate(2, record=10**12)
 
 
 def test_numpy_integers_are_accepted_where_a_number_is_meant():

@@ -461,6 +461,9 @@ def greedy_path(market: Market, greedy: np.ndarray, state: int, periods: int) ->
     """Play the greedy strategies ``greedy`` (shape ``(n_firms, n_states)``) from ``state``
     for ``periods`` periods. Returns the price indices, shape ``(periods, n_firms)``, and
     the final state."""
+    greedy, state = _check_strategy(market, greedy, state, "greedy_path")
+    require(isinstance(periods, numbers.Integral) and not isinstance(periods, bool) and 0 <= periods <= 10**7,
+            "periods", periods, "an integer in [0, 10000000]", "greedy_path")
     out = np.empty((periods, market.n_firms), dtype=int)
     for t in range(periods):
         out[t] = greedy[:, state]

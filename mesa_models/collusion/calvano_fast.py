@@ -389,21 +389,25 @@ def simulate(
     owner = "simulate"
     values = CALVANO_PARAMS.resolve(params, owner)
     mk = market_from(values, owner)
+    n, ns, m = mk.n_firms, mk.n_states, mk.m
+    require(_is_int(record) and record >= 0, "record", record, "an integer >= 0", owner)
     if seeds is None:
         require(n_sessions is not None, "n_sessions", n_sessions, "an integer >= 1 (or pass seeds=)", owner)
         require(_is_int(n_sessions) and n_sessions >= 1, "n_sessions", n_sessions, "an integer >= 1 (or pass seeds=)", owner)
+        _check_memory(int(n_sessions), n, ns, m, int(record), 1, "n_sessions", n_sessions, owner)
         seeds = range(int(n_sessions))
     else:
         require(n_sessions is None, "n_sessions", n_sessions, "None when seeds= is given (pass one or the other)", owner)
         require(isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes), "seeds", seeds,
                 "a list of integer seeds >= 0", owner)
+        if hasattr(seeds, "__len__"):
+            _check_memory(len(seeds), n, ns, m, int(record), 1, "seeds", f"{len(seeds):,} seeds", owner)
         seeds = list(seeds)
         require(all(_is_int(s) and s >= 0 for s in seeds), "seeds", seeds, "integers >= 0", owner)
     seeds = [int(s) for s in seeds]
     S = len(seeds)
     require(S >= 1, "seeds", seeds, "at least one integer >= 0", owner)
     require(_is_int(max_periods) and max_periods >= 1, "max_periods", max_periods, "an integer >= 1", owner)
-    require(_is_int(record) and record >= 0, "record", record, "an integer >= 0", owner)
     require(engine in ENGINES, "engine", engine, f"one of {', '.join(map(repr, ENGINES))}", owner)
     if not isinstance(cache, bool):
         raise TypeError(f"{owner}: parameter 'cache' got {cache!r}; expected True or False")
@@ -414,16 +418,9 @@ def simulate(
     elif engine == "numba" and _kernel() is None:
         raise ValueError(f"{owner}: parameter 'engine' got 'numba', but numba cannot be imported here; "
                          "use engine='auto' or 'numpy' (same results, slower)")
-    n, ns, m = mk.n_firms, mk.n_states, mk.m
-    q_bytes = S * n * ns * m * 8
-    need = q_bytes * (2 if engine == "numpy" and not parallel else 1) + S * record * n * 8
-    if need > MAX_BATCH_BYTES:
-        raise ValueError(
-            f"{owner}: {S:,} sessions with {n} firms, {ns:,} states and {m} prices need about "
-            f"{need / 1e9:.1f} GB for their Q-tables (limit {MAX_BATCH_BYTES / 1e9:.1f} GB, "
-            "mesa_models.collusion.calvano_fast.MAX_BATCH_BYTES); run fewer sessions per call "
-            "(seeds=...) or lower m, memory or n_firms"
-        )
+    copies = 2 if engine == "numpy" and not parallel else 1  # the NumPy engine keeps a working copy
+    _check_memory(S, n, ns, m, record, copies, "n_sessions" if n_sessions is not None else "seeds",
+                  n_sessions if n_sessions is not None else f"{S:,} seeds", owner)
     if uniforms is not None:
         require(not parallel, "uniforms", "an array", "only without workers= or executor=", owner)
         uniforms = np.asarray(uniforms, dtype=float)
@@ -495,6 +492,26 @@ def clear_cache() -> None:
     """Forget every finished session (:func:`simulate` plays them again when asked)."""
     _CACHE.clear()
     _CACHE_SIZE[0] = 0
+
+
+def _check_memory(S: int, n: int, ns: int, m: int, record: int, copies: int, name: str, value: Any, owner: str) -> None:
+    """Refuse, before any work, a call whose Q-tables (and recorded prices) exceed
+    :data:`MAX_BATCH_BYTES`; the message names the parameter, the estimate and the limit."""
+    q_bytes = S * n * ns * m * 8 * copies
+    history_bytes = S * record * n * 8
+    need = q_bytes + history_bytes
+    if need <= MAX_BATCH_BYTES:
+        return
+    if history_bytes > q_bytes:
+        name, value = "record", record
+        what = f"recording {record:,} periods of prices for {S:,} sessions needs about {need / 1e9:,.1f} GB"
+        advice = "record fewer periods or sessions"
+    else:
+        what = (f"{S:,} sessions with {n} firms, {ns:,} states and {m} prices need about {need / 1e9:,.1f} GB "
+                "for their Q-tables")
+        advice = "run fewer sessions per call (seeds=...) or lower m, memory or n_firms"
+    raise ValueError(f"{owner}: parameter {name!r} got {value!r}: {what} (limit {MAX_BATCH_BYTES / 1e9:.1f} GB, "
+                     f"mesa_models.collusion.calvano_fast.MAX_BATCH_BYTES); {advice}")
 
 
 def _task_size(S: int, engine: str, workers: int | None) -> int:

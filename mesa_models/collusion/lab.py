@@ -29,7 +29,7 @@ from mesa_models.checks import (
     show,
     vary,
 )
-from mesa_models.collusion.calvano import Market, profit_gain
+from mesa_models.collusion.calvano import CALVANO_PARAMS, Market, profit_gain
 from mesa_models.collusion.calvano_fast import Batch, simulate
 from mesa_models.collusion.secret_tools import SecretToolsModel
 from mesa_models.params import Param, require
@@ -74,10 +74,18 @@ LABELS = ("screen", "punishment")
 
 
 # -- tools -------------------------------------------------------------------------------------
-@lru_cache(maxsize=16)
-def lab_batch(delta: float, seeds: tuple[int, ...] = SESSION_SEEDS) -> Batch:
+def lab_batch(delta: float, seeds: Iterable[int] = SESSION_SEEDS) -> Batch:
     """Calvano sessions at the paper's scale with discount factor ``delta`` (cached, so the
     lab, its checks and the tests share them)."""
+    delta = CALVANO_PARAMS["delta"].validate(delta, "lab_batch")
+    require(isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes), "seeds", seeds, "a list of integer seeds", "lab_batch")
+    seeds = tuple(validate_rng(seed, "lab_batch", "seeds") for seed in seeds)
+    require(len(seeds) >= 1 and None not in seeds, "seeds", seeds, "at least one integer seed >= 0", "lab_batch")
+    return _lab_batch(delta, seeds)
+
+
+@lru_cache(maxsize=16)
+def _lab_batch(delta: float, seeds: tuple[int, ...]) -> Batch:
     return simulate(seeds=seeds, delta=delta, progress=False)
 
 

@@ -57,6 +57,11 @@ def logit_use_probability(advantage: float, temperature: float) -> float:
     temperature = _TEMPERATURE.validate(temperature, "logit_use_probability")
     if math.isinf(advantage):
         return 1.0 if advantage > 0 else 0.0
+    return _logit_use_probability(advantage, temperature)
+
+
+def _logit_use_probability(advantage: float, temperature: float) -> float:
+    """:func:`logit_use_probability` without argument checks, for the agents' every decision."""
     z = advantage / temperature
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
@@ -74,7 +79,7 @@ class ToolAgent(mesa.Agent):
     def choose(self, situation: int) -> bool:
         """Logit choice between refraining and using the tool in ``situation``."""
         advantage = self.value[situation, USE] - self.value[situation, REFRAIN]
-        return self.random.random() < logit_use_probability(advantage, self.model.temperature)
+        return self.random.random() < _logit_use_probability(advantage, self.model.temperature)
 
     def learn(self, situation: int, used: bool, payoff: float) -> None:
         """Move the value of the action taken toward the payoff received."""
