@@ -51,8 +51,8 @@ from typing import Any, ClassVar
 import numpy as np
 from mesa import Agent
 
-from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.base import RiskModel, seed_argument
+from mesa_models.params import Param, Params, require, validate_arguments
 
 __all__ = [
     "CHICKEN_STRATEGIES",
@@ -226,12 +226,30 @@ def _strategy(spec: Any, what: str, owner: str) -> Commitment:
     )
 
 
+def random_argument(name: str):
+    """A :func:`~mesa_models.params.validate_arguments` rule for an argument that is a
+    ``random.Random`` or a seed for one: None, a Random, or a non-negative integer (NumPy
+    integers are returned as ``int``, which ``random.Random`` needs)."""
+    seed = seed_argument(name)
+
+    def rule(value: Any, owner: str) -> Any:
+        if isinstance(value, _random.Random):
+            return value
+        if isinstance(value, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+            raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected None, a non-negative integer "
+                            "seed or a random.Random")
+        return seed(value, owner)
+
+    return rule
+
+
 def _settings(values: Mapping[str, Any], owner: str) -> dict[str, Any]:
     settings = {name: values[name] for name in CHICKEN_PARAMS}
     require(settings["delay"] <= settings["window"] + 1, "delay", settings["delay"], f"at most window + 1 = {settings['window'] + 1}", owner)
     return settings
 
 
+@validate_arguments(random=random_argument("random"))
 def play_chicken(a: Any, b: Any, *, random: _random.Random | int | None = None, **params: Any) -> MatchResult:
     """Play one match between strategies ``a`` and ``b`` (names, classes or instances).
 
@@ -303,14 +321,14 @@ def outcome_payoffs(moves: tuple[str, str], committed: tuple[bool, bool], cost: 
     return tuple(float(p - (cost if c else 0.0)) for p, c in zip(base, committed, strict=True))
 
 
+@validate_arguments(window=CHICKEN_PARAMS["window"], delay=Param("delay", 2, "ticks", low=1, high=1_000))
 def simultaneous_probability(window: int, delay: int) -> float:
     """Chance that two commitments at independent uniform ticks of the window are less
     than ``delay`` ticks apart (neither driver sees the other's in time)."""
-    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
-        raise ValueError(f"simultaneous_probability(): parameter 'window' got {window!r}; allowed: an integer >= 1")
-    if isinstance(delay, bool) or not isinstance(delay, int | np.integer) or delay < 1:
-        raise ValueError(f"simultaneous_probability(): parameter 'delay' got {delay!r}; allowed: an integer >= 1")
-    close = sum(1 for i in range(window) for j in range(window) if abs(i - j) < delay)
+    # pairs (i, j) of [0, window)^2 with |i - j| < delay: the diagonal, plus window - d pairs
+    # at each distance d = 1 .. m - 1 on either side (m = min(delay, window))
+    m = min(delay, window)
+    close = window + 2 * ((m - 1) * window - m * (m - 1) // 2)
     return close / window**2
 
 
@@ -383,17 +401,18 @@ def payoff_matrix(strategies: Sequence[Any] = tuple(CHICKEN_STRATEGIES), **param
     return np.array([[expected_match(a, b, **params)["payoff_a"] for b in strategies] for a in strategies])
 
 
+@validate_arguments(matches=Param("matches", 1000, "simulated matches", low=1, high=1_000_000), rng=random_argument("rng"))
 def crash_rate(a: Any, b: Any, matches: int = 1000, *, rng: int | None = None, **params: Any) -> float:
     """Share of ``matches`` simulated matches between ``a`` and ``b`` that end in a crash."""
-    if isinstance(matches, bool) or not isinstance(matches, int | np.integer) or matches < 1:
-        raise ValueError(f"crash_rate(): parameter 'matches' got {matches!r}; allowed: an integer >= 1")
     owner = "crash_rate"
     settings = _settings(CHICKEN_PARAMS.resolve(params, owner), owner)
     pair = (_strategy(a, "a", owner), _strategy(b, "b", owner))
-    rnd = _random.Random(rng)
+    rnd = rng if isinstance(rng, _random.Random) else _random.Random(rng)
     return sum(_play(pair, settings, rnd).crash for _ in range(int(matches))) / int(matches)
 
 
+@validate_arguments(steps=Param("steps", 100, "steps", low=0, high=1_000_000),
+                    rate=Param("rate", 0.05, "step size", low=0, low_open=True, high=1))
 def replicator(matrix: np.ndarray, start: Sequence[float], steps: int, rate: float = 0.05) -> np.ndarray:
     """Discrete replicator dynamics ``x_i += rate * x_i (f_i - f_mean) / spread`` for the
     payoff ``matrix`` (``spread`` = largest minus smallest entry, as in proportional
@@ -404,10 +423,6 @@ def replicator(matrix: np.ndarray, start: Sequence[float], steps: int, rate: flo
         raise ValueError(f"replicator(): 'matrix' must be k x k and 'start' k shares; got {matrix.shape} and {x.shape}")
     if np.any(x < 0) or not np.isclose(x.sum(), 1):
         raise ValueError(f"replicator(): parameter 'start' got {x.tolist()}; allowed: non-negative shares summing to 1")
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise ValueError(f"replicator(): parameter 'steps' got {steps!r}; allowed: an integer >= 0")
-    if not 0 < rate <= 1:
-        raise ValueError(f"replicator(): parameter 'rate' got {rate!r}; allowed: a number in (0, 1]")
     spread = float(matrix.max() - matrix.min()) or 1.0
     path = [x.copy()]
     for _ in range(int(steps)):

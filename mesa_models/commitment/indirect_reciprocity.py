@@ -55,7 +55,7 @@ import numpy as np
 from mesa import Agent
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 
 __all__ = [
     "NORMS",
@@ -131,6 +131,7 @@ def norm_table(norm: Any, owner: str = "norm_table") -> np.ndarray:
     return table
 
 
+@validate_arguments(iterations=Param("iterations", 10_000, "iterations of the map", low=0, high=1_000_000))
 def reputation_fixed_point(norm: Any, execution_error: float = 0.0, perception_error: float = 0.0,
                            q: float = 1.0, iterations: int = 10_000) -> float:
     """Long-run share of good reputations in a large population of discriminators only.

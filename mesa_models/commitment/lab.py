@@ -23,8 +23,12 @@ from mesa_models.checks import (
     run_check,
     vary,
 )
-from mesa_models.commitment.chicken import CommitAt, Commitment, RigidCommitment, crash_rate, play_chicken
+from mesa_models.base import seed_argument
+from mesa_models.commitment.chicken import CHICKEN_PARAMS, CommitAt, Commitment, RigidCommitment, crash_rate, play_chicken
 from mesa_models.commitment.indirect_reciprocity import IndirectReciprocity, image_scoring, standing
+from mesa_models.params import Param, validate_arguments
+
+_IR_PARAMS = IndirectReciprocity.params
 
 __all__ = [
     "LAB_ROUNDS",
@@ -65,6 +69,14 @@ def check_exercise_1(norm: Callable[[bool, bool], bool]) -> Verdict:
 
 
 # -- Exercise 2: payoffs of two rigid commitments --------------------------------------------------
+def _tick(name: str):
+    param = Param(name, 0, "commitment tick (None: no commitment)", "ticks", low=0, high=499)
+    return lambda value, owner: None if value is None else param.validate(value, owner)
+
+
+@validate_arguments(tick_a=_tick("tick_a"), tick_b=_tick("tick_b"),
+                    delay=Param("delay", 2, "ticks before a commitment is visible", "ticks", low=1, high=500),
+                    cost=CHICKEN_PARAMS["cost"], crash_cost=CHICKEN_PARAMS["crash_cost"])
 def reference_chicken_payoffs(tick_a, tick_b, delay, cost, crash_cost):
     """Payoffs of two rigid commitments at ``tick_a``, ``tick_b`` (None: no commitment)."""
     window = max(t for t in (tick_a, tick_b, 0) if t is not None) + delay + 1
@@ -163,6 +175,7 @@ def check_exercise_3(escape_cls: type) -> Verdict:
 
 
 # -- Exercise 4: cooperation under errors of perception ---------------------------------------------
+@validate_arguments(perception_error=_IR_PARAMS["perception_error"], seed=seed_argument("seed"))
 def reference_cooperation_level(norm, perception_error, seed):
     """Share of helped encounters in one long generation of discriminators only."""
     model = IndirectReciprocity(rng=seed, norm_rule=norm, perception_error=perception_error, rounds=LAB_ROUNDS,

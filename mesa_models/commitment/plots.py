@@ -6,11 +6,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from mesa_models.params import Param, validate_arguments
 from mesa_models.plotting import PALETTE
 
 __all__ = ["known_share", "plot_threshold"]
 
 
+_KNOWN = Param("known", 0.8, "share of recipients with a record", low=0, low_open=True, high=1)
+
+
+@validate_arguments(known=lambda value, owner: None if value is None else _KNOWN.validate(value, owner))
 def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: float | None = None,
                    title: str = "") -> plt.Axes:
     """Late cooperation against q, one line per c/b (mean over seeds, faint dots per seed),

@@ -43,7 +43,8 @@ from mesa import Agent
 
 from mesa_models.base import RiskModel
 from mesa_models.conflict.escalation import AXELROD_PAYOFF
-from mesa_models.params import Param, Params, require
+from mesa_models.commitment.chicken import random_argument
+from mesa_models.params import Param, Params, require, validate_arguments
 
 __all__ = [
     "PROGRAMS",
@@ -149,6 +150,7 @@ def _program(spec: Any, what: str, owner: str) -> Program:
     raise TypeError(f"{owner}: parameter {what!r} got {spec!r}; expected one of {', '.join(map(repr, PROGRAMS))}, a Program subclass or instance")
 
 
+@validate_arguments(random=random_argument("random"))
 def play_programs(a: Any, b: Any, *, inspection_noise: float = 0.0, detection: float = 1.0,
                   random: _random.Random | int | None = None) -> tuple[str, str]:
     """One one-shot game between programs ``a`` and ``b``: each reads the other (noise,
