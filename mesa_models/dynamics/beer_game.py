@@ -55,7 +55,7 @@ import pandas as pd
 
 from mesa_models.base import RiskModel
 from mesa_models.dynamics.flash_crash import plain_seed
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import PALETTE
 
 __all__ = [
@@ -98,6 +98,8 @@ BEER_GAME_PARAMS = Params(
 )
 
 
+@validate_arguments(s_prime=BEER_GAME_PARAMS["s_prime"], beta=BEER_GAME_PARAMS["beta"],
+                    supply_line=Param("supply_line", 16.0, "cases ordered, not yet received", "cases", low=0, high=10_000))
 def full_supply_line_s_prime(s_prime: float = 17.0, beta: float = 0.34, supply_line: float = 16.0) -> float:
     """S' for ``beta = 1`` that keeps the desired inventory of a rule with (s_prime, beta):
     ``S' = S* + beta SL*`` with ``SL*`` = ``supply_line`` cases (16 at the start of the game),
@@ -112,13 +114,14 @@ def sterman_order(stage: Stage) -> float:
     return max(0.0, stage.expected_demand + m.alpha_s * (m.s_prime - stage.effective_inventory - m.beta * stage.supply_line))
 
 
+@validate_arguments(weeks=Param("weeks", GAME_WEEKS, "length of the game", "weeks", low=1, high=10_000),
+                    **{name: BEER_GAME_PARAMS[name] for name in ("demand_before", "demand_after", "step_week", "demand_noise")})
 def customer_demand(weeks: int, demand_before: float = 4.0, demand_after: float = 8.0, step_week: int = 5,
                     demand_noise: float = 0.0, rng: np.random.Generator | None = None) -> np.ndarray:
     """Customer demand for weeks 1..``weeks``: ``demand_before`` until week ``step_week - 1``,
     ``demand_after`` from week ``step_week``, plus normal noise with standard deviation
     ``demand_noise`` drawn from ``rng`` (one number per week, never below 0) — the same
     numbers the Mesa model draws week by week from the same seed."""
-    require(isinstance(weeks, int | np.integer) and not isinstance(weeks, bool) and weeks >= 1, "weeks", weeks, "an integer >= 1", "customer_demand")
     week = np.arange(1, weeks + 1)
     demand = np.where(week < step_week, float(demand_before), float(demand_after))
     if demand_noise > 0:

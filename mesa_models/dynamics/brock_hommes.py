@@ -57,7 +57,7 @@ import numpy as np
 
 from mesa_models.base import RiskModel
 from mesa_models.dynamics.flash_crash import plain_seed
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
 __all__ = [
@@ -85,6 +85,21 @@ BROCK_HOMMES_PARAMS = Params(
 )
 
 
+#: Declarations for the analytic helpers (wider than the model's sliders, but finite).
+FORMULA_PARAMS = Params(
+    Param("beta", 3.6, "intensity of choice", "1/profit", low=0, high=1e6),
+    Param("R", 1.1, "gross return of the riskless asset", "", low=1, low_open=True, high=100),
+    Param("trend", 1.2, "trend chasers' extrapolation g", "", low=0, high=100),
+    Param("cost", 1.0, "fundamentalists' information cost per period", "profit", low=0, high=100),
+    Param("a_sigma2", 1.0, "risk aversion times conditional variance", "", low=0, low_open=True, high=1e6),
+)
+
+
+def formula_arguments(*names: str, **more: Any) -> Any:
+    """:func:`validate_arguments` with the declarations of :data:`FORMULA_PARAMS` for ``names``."""
+    return validate_arguments(**{name: FORMULA_PARAMS[name] for name in names}, **more)
+
+
 @dataclass(frozen=True)
 class ForecastRule:
     """A linear forecasting rule ``f = trend * x_{t-1} + bias`` with a cost per period."""
@@ -103,11 +118,13 @@ class ForecastRule:
             raise ValueError(f"ForecastRule {self.name!r}: parameter 'cost' got {self.cost!r}; allowed: a number >= 0")
 
 
+@formula_arguments("trend", "cost")
 def default_rules(trend: float = 1.2, cost: float = 1.0) -> list[ForecastRule]:
     """Brock & Hommes's §4.1.2: costly fundamentalists versus free trend chasers."""
     return [ForecastRule("fundamentalists", 0.0, 0.0, cost), ForecastRule("trend chasers", trend, 0.0, 0.0)]
 
 
+@formula_arguments("beta")
 def logit_choice(fitness: np.ndarray, beta: float) -> np.ndarray:
     """Discrete-choice (logit) probabilities ``exp(beta U_h) / Z`` (computed stably)."""
     scaled = beta * np.asarray(fitness, dtype=float)
@@ -115,6 +132,7 @@ def logit_choice(fitness: np.ndarray, beta: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+@formula_arguments("R", "trend", "cost")
 def pitchfork_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> float:
     """The intensity of choice at which the fundamental steady state loses stability,
     ``ln(R / (g - R)) / C``, for fundamentalists versus trend chasers; ``inf`` if it never
@@ -129,6 +147,7 @@ def pitchfork_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> flo
     return max(math.log(R / (trend - R)) / cost, 0.0)
 
 
+@formula_arguments("beta", "R", "trend", "cost", "a_sigma2")
 def steady_state(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: float = 1.0) -> float:
     """The positive non-fundamental steady state x* for ``beta`` above :func:`pitchfork_beta`
     (0 below it): at x* the trend chasers' share is R/g, which needs
@@ -140,6 +159,7 @@ def steady_state(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 
     return math.sqrt(max(squared, 0.0))
 
 
+@formula_arguments("beta", "R", "trend", "cost")
 def fundamental_eigenvalue(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> float:
     """The eigenvalue ``n* g / R`` of the fundamental steady state (its stability: < 1)."""
     share = 1.0 / (1.0 + math.exp(-beta * cost)) if beta * cost < 700 else 1.0

@@ -28,10 +28,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from mesa_models.plotting import COLORS
-from mesa_models.dynamics.brock_hommes import ForecastRule, default_rules, pitchfork_beta, steady_state
-from mesa_models.params import require
+from mesa_models.dynamics.brock_hommes import (
+    BROCK_HOMMES_PARAMS,
+    FORMULA_PARAMS,
+    ForecastRule,
+    default_rules,
+    formula_arguments,
+    pitchfork_beta,
+    steady_state,
+)
+from mesa_models.params import Param, require, validate_arguments
 
 __all__ = ["bifurcation_points", "draw_bifurcation", "draw_lyapunov", "hopf_beta", "jacobian", "lyapunov_exponents", "orbits"]
+
+#: Largest number of periods :func:`lyapunov_exponents` and :func:`bifurcation_points` iterate
+#: (transient and kept values each): a million periods take tens of seconds.
+MAX_STEPS = 1_000_000
+_X0 = BROCK_HOMMES_PARAMS["x0"]
+_X = Param("x", 0.0, "a deviation from the fundamental price", "price", low=-1e6, high=1e6)
 
 #: Largest number of stored values (betas x steps) :func:`orbits` accepts: 8 bytes each,
 #: so about 400 MB.
@@ -54,8 +68,12 @@ def _setup(betas: Any, R: float, rules: Sequence[ForecastRule] | None, trend: fl
     return betas, g, b, c
 
 
-def _check_steps(steps: Any, name: str, owner: str, low: int = 1) -> int:
-    require(isinstance(steps, int | np.integer) and not isinstance(steps, bool) and steps >= low, name, steps, f"an integer >= {low}", owner)
+def _check_steps(steps: Any, name: str, owner: str, low: int = 1, high: int | None = None) -> int:
+    integer = isinstance(steps, int | np.integer) and not isinstance(steps, bool)
+    if high is None:
+        require(integer and steps >= low, name, steps, f"an integer >= {low}", owner)
+    else:
+        require(integer and low <= steps <= high, name, steps, f"an integer in [{low}, {high:,}]", owner)
     return int(steps)
 
 
@@ -71,6 +89,7 @@ def _fitness(x, x_prev, x_prev2, g, b, c, R, a_sigma2):
     return (x - R * x_prev)[:, None] * (forecast - (R * x_prev)[:, None]) / a_sigma2 - c[None, :]
 
 
+@formula_arguments("R", "trend", "cost", "a_sigma2", x0=_X0)
 def orbits(
     betas: Any,
     steps: int,
@@ -118,8 +137,13 @@ def bifurcation_points(
     """Points of the bifurcation diagram: for every beta, the ``keep`` values of x after a
     ``transient``. Returns ``(beta, x)`` as flat arrays of equal length."""
     betas = np.atleast_1d(np.asarray(betas, dtype=float))
-    transient = _check_steps(transient, "transient", "bifurcation_points", low=0)
+    transient = _check_steps(transient, "transient", "bifurcation_points", low=0, high=MAX_STEPS)
     keep = _check_steps(keep, "keep", "bifurcation_points")
+    for name in ("R", "trend", "cost", "a_sigma2"):
+        if name in kwargs:
+            kwargs[name] = FORMULA_PARAMS[name].validate(kwargs[name], "bifurcation_points()")
+    if "x0" in kwargs:
+        kwargs["x0"] = _X0.validate(kwargs["x0"], "bifurcation_points()")
     require(betas.size * keep <= MAX_VALUES, "keep", keep, f"at most {MAX_VALUES:,} points in all", "bifurcation_points")
     values = _tail(betas, transient, keep, **kwargs)
     return np.repeat(betas[None, :], keep, axis=0).ravel(), values.ravel()
@@ -158,6 +182,8 @@ def _orbit_from(betas, steps, state, x0, **kwargs):
     return out
 
 
+@formula_arguments("beta", "R", "trend", "cost", "a_sigma2", x=_X, x_prev=Param("x_prev", 0.0, "", low=-1e6, high=1e6),
+                   x_prev2=Param("x_prev2", 0.0, "", low=-1e6, high=1e6))
 def jacobian(beta: float, x: float, x_prev: float, x_prev2: float, *, R: float = 1.1, trend: float = 1.2, cost: float = 1.0,
              a_sigma2: float = 1.0, rules: Sequence[ForecastRule] | None = None) -> np.ndarray:
     """The 3x3 Jacobian of the map (x_t, x_{t-1}, x_{t-2}) -> (x_{t+1}, x_t, x_{t-1})."""
@@ -183,6 +209,7 @@ def _jacobian_rows(betas, x, x_prev, x_prev2, g, b, c, R, a_sigma2):
     return np.stack([(we + (n * g[None, :]).sum(axis=1)) / R, -we, move * (w * g[None, :]).sum(axis=1) / R], axis=1), mean
 
 
+@formula_arguments("R", "trend", "cost", "a_sigma2", x0=_X0)
 def lyapunov_exponents(
     betas: Any,
     *,
@@ -201,8 +228,8 @@ def lyapunov_exponents(
     Positive: chaos (nearby orbits separate exponentially); zero: a quasi-periodic orbit
     (an invariant circle); negative: a stable steady state or cycle."""
     betas, g, b, c = _setup(betas, R, rules, trend, cost, a_sigma2, "lyapunov_exponents")
-    steps = _check_steps(steps, "steps", "lyapunov_exponents")
-    transient = _check_steps(transient, "transient", "lyapunov_exponents", low=0)
+    steps = _check_steps(steps, "steps", "lyapunov_exponents", high=MAX_STEPS)
+    transient = _check_steps(transient, "transient", "lyapunov_exponents", low=0, high=MAX_STEPS)
     x = np.full(betas.size, float(x0))
     x_prev, x_prev2 = x.copy(), x.copy()
     v0, v1, v2 = np.ones(betas.size), np.zeros(betas.size), np.zeros(betas.size)
@@ -219,6 +246,7 @@ def lyapunov_exponents(
     return total / steps
 
 
+@formula_arguments("R", "trend", "cost", "a_sigma2", tol=Param("tol", 1e-10, "bisection tolerance", low=0, low_open=True, high=1))
 def hopf_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: float = 1.0, *, tol: float = 1e-10) -> float:
     """The intensity of choice at which the non-fundamental steady states lose stability
     (the spectral radius of the Jacobian at x* crosses 1), by bisection above
@@ -245,6 +273,7 @@ def hopf_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: f
     return 0.5 * (low + high)
 
 
+@formula_arguments("R", "trend", "cost", "a_sigma2")
 def draw_bifurcation(
     ax: plt.Axes,
     betas: Any,
@@ -277,6 +306,7 @@ def draw_bifurcation(
         ax.set_title(title)
 
 
+@validate_arguments(floor=Param("floor", -0.15, "lower end of the y-axis", low=-1e6, high=0))
 def draw_lyapunov(ax: plt.Axes, betas: Any, exponents: Any, *, floor: float = -0.15, title: str | None = None) -> None:
     """The largest Lyapunov exponent against beta, the chaotic (positive) part shaded; the
     axis is cut at ``floor`` so that the small positive values stay visible."""

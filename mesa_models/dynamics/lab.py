@@ -32,6 +32,7 @@ from mesa_models.dynamics.brock_hommes_fast import orbits
 from mesa_models.dynamics.flash_crash import crash_stats
 from mesa_models.dynamics.flash_crash_fast import FlashCrashArray
 from mesa_models.running import run
+from mesa_models.params import Param, validate_arguments
 
 __all__ = [
     "BEER_SCENARIOS",
@@ -74,6 +75,8 @@ _BAND_HINT = (
 
 
 # -- Exercise 1: a price band ------------------------------------------------------------------------
+@validate_arguments(width=Param("width", 1.0, "band width", "%", low=0, low_open=True, high=50),
+                    window=Param("window", 60, "seconds of price history", "s", low=1, high=3600))
 def reference_band(prices: np.ndarray, width: float, window: int) -> tuple[float, float]:
     """Limit up-limit down: ``width`` % around the mean of the last ``window`` prices."""
     mean = float(np.mean(np.asarray(prices)[-window:]))
