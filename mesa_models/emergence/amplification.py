@@ -70,8 +70,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.base import RiskModel, seed_argument
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
 __all__ = [
@@ -116,15 +116,17 @@ def approve_above_half(estimates: np.ndarray) -> np.ndarray:
     return estimates > 0.5
 
 
+@validate_arguments(n_agents=Param("n_agents", 6, "agents in the chain", "agents", low=1, high=500),
+                    gain=Param("gain", 1.1, "factor by which an agent passes on a deviation", "factor", low=0, high=3),
+                    bias=Param("bias", 0.05, "each agent's own deviation", "deviation", low=-10, high=10))
 def chain_deviation(n_agents: int, gain: float, bias: float) -> float:
     """Expected deviation at the end of a chain of identical agents (no verifiers):
     ``bias * (1 + gain + ... + gain**(n-1))``; it stays below ``bias / (1 - gain)`` when
     ``gain < 1`` and grows geometrically when ``gain > 1``."""
-    require(isinstance(n_agents, int | np.integer) and not isinstance(n_agents, bool) and n_agents >= 1,
-            "n_agents", n_agents, "an integer >= 1", "chain_deviation")
     return float(bias * sum(gain**k for k in range(int(n_agents))))
 
 
+@validate_arguments(n_agents=Param("n_agents", 6, "agents in the pipeline", "agents", low=1, high=10_000))
 def pipeline_layers(topology: str, n_agents: int) -> list[list[int]]:
     """Agent indices layer by layer for a built-in topology (see the module docstring)."""
     require(topology in TOPOLOGIES, "topology", topology, f"one of {', '.join(TOPOLOGIES)}", "pipeline_layers")
@@ -387,6 +389,11 @@ class AmplificationModel(RiskModel):
 # -- the two kinds of test ---------------------------------------------------------------------
 
 
+_N_TASKS = Param("n_tasks", 200, "tasks for each component's test", "tasks", low=1, high=100_000)
+
+
+@validate_arguments(seed=seed_argument("seed"),
+                    n_tasks=lambda value, owner: None if value is None else _N_TASKS.validate(value, owner))
 def component_check(model: AmplificationModel, *, seed: int = 0, n_tasks: int | None = None) -> pd.DataFrame:
     """Test every component alone, as it would be tested before deployment.
 
@@ -424,6 +431,7 @@ def component_check(model: AmplificationModel, *, seed: int = 0, n_tasks: int | 
     return frame
 
 
+@validate_arguments(steps=Param("steps", 1, "more steps to run", "steps", low=1, high=10_000))
 def system_check(model: AmplificationModel, steps: int = 1) -> dict[str, Any]:
     """Run ``steps`` more steps and test the whole system's output of the last one.
 

@@ -42,7 +42,7 @@ import numpy as np
 from mesa.discrete_space import FixedAgent, Network
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
 __all__ = [
@@ -90,6 +90,7 @@ def degroot_limit(trust: Any, initial: Any) -> float:
     return float(pi @ x0)
 
 
+@validate_arguments(self_weight=Param("self_weight", 0.3, "weight each agent keeps on its own opinion", "weight", low=0, high=1))
 def trust_matrix(graph: nx.Graph, self_weight: float) -> np.ndarray:
     """Keep ``self_weight`` on yourself, split the rest equally over your neighbours."""
     n = graph.number_of_nodes()

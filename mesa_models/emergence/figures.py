@@ -20,7 +20,8 @@ from mesa_models.emergence.collapse import log_variance_drift
 from mesa_models.emergence.collapse_fast import CollapseHistory
 from mesa_models.emergence.schelling_fast import SchellingArray
 from mesa_models.emergence.split_task import SplitTaskModel
-from mesa_models.params import require
+from mesa_models.base import seed_argument, validate_rng
+from mesa_models.params import Param, require, validate_arguments
 from mesa_models.plotting import COLORS, PALETTE
 from mesa_models.running import run
 
@@ -36,6 +37,13 @@ __all__ = [
 ]
 
 
+def _steps(default: int) -> Param:
+    return Param("steps", default, "steps to run", "steps", low=1, high=10_000)
+
+
+_TOLERANCE = Param("tolerance", 0.1, "largest acceptable deviation", "deviation", low=0, low_open=True, high=1e6)
+
+
 def _ints(values: Sequence[int], name: str, owner: str, low: int = 1) -> list[int]:
     values = list(values)
     require(len(values) > 0, name, values, "a non-empty list", owner)
@@ -47,6 +55,7 @@ def _ints(values: Sequence[int], name: str, owner: str, low: int = 1) -> list[in
 # -- amplification ---------------------------------------------------------------------------------
 
 
+@validate_arguments(seed=seed_argument("seed"), steps=_steps(5))
 def amplification_by_length(lengths: Sequence[int], gains: Sequence[float], *, seed: int = 0, steps: int = 5, **settings) -> pd.DataFrame:
     """Mean absolute deviation at the end of a chain, by length and gain (network scale).
 
@@ -68,6 +77,7 @@ def amplification_by_length(lengths: Sequence[int], gains: Sequence[float], *, s
     return pd.DataFrame(rows)
 
 
+@validate_arguments(tolerance=_TOLERANCE)
 def plot_amplification_by_length(table: pd.DataFrame, *, tolerance: float, ax: plt.Axes) -> plt.Axes:
     """Deviation at the end of the chain against its length, one line per gain; dots are
     simulations, dashed lines the formula; the tolerance as a grey band's edge."""
@@ -82,6 +92,7 @@ def plot_amplification_by_length(table: pd.DataFrame, *, tolerance: float, ax: p
     return ax
 
 
+@validate_arguments(tolerance=_TOLERANCE)
 def plot_drift(frame: pd.DataFrame, *, tolerance: float, ax: plt.Axes, label: str = "system output") -> plt.Axes:
     """Temporal scale: the system's mean deviation step by step, against the tolerance."""
     ax.plot(frame.index, frame["deviation"], color=COLORS["blue"], label=label)
@@ -124,6 +135,7 @@ def plot_collapse(histories: dict[str, CollapseHistory], *, axes: Sequence[plt.A
 # -- split tasks ---------------------------------------------------------------------------------
 
 
+@validate_arguments(seed=seed_argument("seed"), steps=_steps(30))
 def completion_by_pieces(pieces: Sequence[int], *, seed: int = 0, steps: int = 30, **settings) -> pd.DataFrame:
     """Share of harmful and of benign tasks completed, by number of pieces (no monitor)."""
     pieces = _ints(pieces, "pieces", "completion_by_pieces")
@@ -151,8 +163,10 @@ def plot_completion_by_pieces(table: pd.DataFrame, *, ax: plt.Axes) -> plt.Axes:
 # -- Schelling -----------------------------------------------------------------------------------
 
 
+@validate_arguments(steps=_steps(100))
 def segregation_by_preference(wanted: Sequence[float], *, seeds: Sequence[int] = (0, 1, 2), steps: int = 100, **settings) -> pd.DataFrame:
     """Share of same-group neighbours after ``steps`` steps, by preference, for each seed."""
+    seeds = [validate_rng(seed, "segregation_by_preference()", "seeds") for seed in seeds]
     rows = []
     for w in wanted:
         for seed in seeds:

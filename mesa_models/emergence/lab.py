@@ -30,10 +30,15 @@ from mesa_models.checks import (
     show,
     vary,
 )
-from mesa_models.emergence.amplification import SCALES, AmplificationModel, component_check
+from mesa_models.emergence.amplification import AMPLIFICATION_PARAMS, SCALES, AmplificationModel, component_check
 from mesa_models.emergence.consensus import degroot_limit, trust_matrix
 from mesa_models.emergence.split_task import threshold_for_budget
+from mesa_models.base import seed_argument
+from mesa_models.params import Param, validate_arguments
 from mesa_models.running import run
+
+_N_AGENTS = AMPLIFICATION_PARAMS["n_agents"]
+_GAIN = AMPLIFICATION_PARAMS["gain"]
 
 __all__ = [
     "EX2_CASES",
@@ -112,6 +117,7 @@ def check_exercise_1(consensus: Callable[[np.ndarray, np.ndarray], float]) -> Ve
 EX2_CASES = vary({"n_agents": 6, "gain": 1.1, "seed": 0}, n_agents=[3, 10], gain=[0.8, 1.3], seed=[4])
 
 
+@validate_arguments(n_agents=_N_AGENTS, gain=_GAIN, seed=seed_argument("seed"))
 def reference_amplification_factor(n_agents: int, gain: float, seed: int) -> float:
     """Mean ``amplification`` over steps 1-20 of a chain (network scale, default settings otherwise)."""
     frame = run(AmplificationModel, 20, rng=seed, scale="network", topology="chain", n_agents=n_agents, gain=gain)
@@ -141,6 +147,8 @@ EX3_CASES = vary({"n_agents": 6, "gain": 1.1, "limit": 2.5, "seed": 0}, n_agents
 )
 
 
+@validate_arguments(n_agents=_N_AGENTS, gain=_GAIN, limit=Param("limit", 1.0, "largest acceptable mean amplification", low=0, high=1e6),
+                    seed=seed_argument("seed"))
 def reference_verifiers_needed(n_agents: int, gain: float, limit: float, seed: int) -> int | None:
     """Fewest verifiers (0 .. n_agents - 1) whose chain keeps the mean amplification over
     steps 1-10 at or below ``limit``; ``None`` if no number does."""
@@ -191,6 +199,7 @@ EX4_CASES: list[tuple[dict[str, Any], str | None]] = [
 EX4_BORDERLINE = {"gain": 1.0, "bias": 0.0266, "noise": 0.02}
 
 
+@validate_arguments(seed=seed_argument("seed"))
 def reference_first_visible_scale(settings: dict[str, Any], seed: int = 0) -> str | None:
     """``"component"`` if a component fails its own test; else the first ESRH scale whose
     system fails (mean ``failures`` over steps 51-60 above ``allowed_failures``); else None."""

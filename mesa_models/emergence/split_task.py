@@ -49,7 +49,7 @@ import mesa
 import numpy as np
 
 from mesa_models.base import RiskModel
-from mesa_models.params import Param, Params, require
+from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
 __all__ = [
@@ -70,6 +70,7 @@ def refuse_above_threshold(worker: Worker, apparent_harm: float) -> bool:
     return apparent_harm > worker.model.refusal_threshold
 
 
+@validate_arguments(n_subtasks=Param("n_subtasks", 4, "pieces each task is split into", "pieces", low=1, high=50))
 def equal_split(harm: np.ndarray, n_subtasks: int) -> np.ndarray:
     """Each piece carries an equal share of its task's harm."""
     return np.repeat(harm[:, None] / n_subtasks, n_subtasks, axis=1)
@@ -220,12 +221,20 @@ def _share(mask: np.ndarray) -> float:
     return float(mask.mean()) if mask.size else float("nan")
 
 
+#: Most steps and most tasks in all (steps x tasks_per_step) :func:`monitor_scores` runs.
+MAX_MONITOR_STEPS = 100_000
+MAX_MONITOR_TASKS = 2_000_000
+
+
 def monitor_scores(steps: int, *, rng: Any = None, **params: Any) -> dict[str, np.ndarray]:
     """Run a :class:`SplitTaskModel` for ``steps`` steps and collect every task's monitor
     score: ``{"benign": ..., "harmful": ...}`` (arrays). Run it with ``harmful_share=0``
     to get a record of benign traffic for calibrating a threshold."""
-    require(isinstance(steps, int | np.integer) and not isinstance(steps, bool) and steps >= 1, "steps", steps, "an integer >= 1", "monitor_scores")
+    require(isinstance(steps, int | np.integer) and not isinstance(steps, bool) and 1 <= steps <= MAX_MONITOR_STEPS, "steps", steps,
+            f"an integer in [1, {MAX_MONITOR_STEPS:,}]", "monitor_scores")
     model = SplitTaskModel(rng=rng, **params)
+    require(steps * model.tasks_per_step <= MAX_MONITOR_TASKS, "steps", steps,
+            f"at most {MAX_MONITOR_TASKS:,} tasks in all (steps x tasks_per_step = {steps * model.tasks_per_step:,})", "monitor_scores")
     benign, harmful = [], []
     for _ in range(int(steps)):
         model.step()
