@@ -37,7 +37,10 @@ import pytest  # noqa: E402
 from mesa_models import run  # noqa: E402
 from mesa_models.checks import same  # noqa: E402
 
-UNITS = ("welcome", "miscoordination", "conflict", "information", "networks", "dynamics", "commitment", "emergence", "security")
+UNITS = (
+    "welcome", "miscoordination", "conflict", "information", "networks", "dynamics", "commitment",
+    "emergence", "security", "governance",
+)
 #: Finished units whose valid calls are written below but whose helpers still fail this test
 #: (fixes pending): their entries are set aside in PENDING_CALLS / PENDING_NOT_NUMERIC.
 PENDING_UNITS = ()
@@ -132,6 +135,24 @@ def _defence_table():
 
 
 #: name -> zero-argument function returning (args, kwargs) of one valid call.
+def _gov_scenarios():
+    from mesa_models.governance import draw_scenarios
+
+    return draw_scenarios(4, 1)
+
+
+def _pricing(d):
+    from mesa_models.governance import PricingSystem
+
+    return PricingSystem(d)
+
+
+def _incident():
+    from mesa_models.governance import ROLES, Incident
+
+    return Incident(ROLES, ("producer", "producer", "checker", "checker"), (0.05, 0.1, 0.3, 0.6), (0.0,) * 4, (0.01, 0.5, 0.2, 0.4), 1.0)
+
+
 VALID_CALLS: dict[str, Callable[[], tuple[tuple, dict]]] = {
     "welcome.frozen_since": lambda: ((_corridor_frame(),), {}),
     "miscoordination.emergence_time": lambda: ((_conventions_frame(),), {"level": 0.9}),
@@ -299,6 +320,39 @@ VALID_CALLS: dict[str, Callable[[], tuple[tuple, dict]]] = {
     "security.lab.reference_measure_policy": lambda: ((0.5, 0.5, [0]), {}),
     "security.lab.reference_next_share": lambda: ((0.1, 0.5, 0.1), {}),
     "security.lab.reference_rounds_to_reach": lambda: ((100, 0.5, 0.1, 0.5, 1000), {}),
+    "governance.family_sizes": lambda: ((5, 2), {}),
+    "governance.oversight_rates": lambda: ((), {"captured": 0.1, "k": 2, "n_auditors": 3, "correlation": 0.3, "layers": 2}),
+    "governance.panel_pass_probability": lambda: ((0.2, 3, 2), {"layers": 2, "correlation": 0.3, "families": 2, "captured": 0.1}),
+    "governance.simulate_oversight": lambda: ((5, 2), {"rng": 1, "k": 2, "capture_rate": 0.1}),
+    "governance.oversight_outcome": lambda: ((6, 2, 3), {"rng": 1, "capture_rate": 0.1}),
+    "governance.oversight_sweep": lambda: (([{"k": 1}, {"k": 2}],), {"rounds": 5, "runs": 2, "late": 2, "rng": 1}),
+    "governance.expected_attribution": lambda: ((), {"human_standard": 0.3, "harm": 2.0}),
+    "governance.last_actor_blame": lambda: ((_incident(),), {}),
+    "governance.pipeline_failure_probability": lambda: ((["producer", "checker"], [0.1, 0.5]), {}),
+    "governance.pipeline_game": lambda: ((["producer", "checker"], [0.1, 0.5], [0.0, 0.0]), {"harm": 2.0}),
+    "governance.shapley_values": lambda: ((lambda s: float(len(s)), ["a", "b"]), {}),
+    "governance.category_of": lambda: (("FM-2.4",), {}),
+    "governance.show_trace": lambda: (("T1",), {}),
+    "governance.consumer_surplus": lambda: ((_pricing(0.0).market, [1.5, 1.6]), {"quality": 2.1}),
+    "governance.detection_power": lambda: (
+        (_pricing(0.0), _pricing(0.02), 5, 10),
+        {"rng": 1, "periods": 10, "demand_shock": 0.1, "alpha": 0.05},
+    ),
+    "governance.draw_scenarios": lambda: ((4, 1), {"periods": 10, "demand_shock": 0.1, "base_quality": 2.0}),
+    "governance.evaluate_change": lambda: ((_pricing(0.0), _pricing(0.02), _gov_scenarios()), {"rng": 1, "alpha": 0.05}),
+    "governance.power_prediction": lambda: ((-0.5, 10), {"alpha": 0.05}),
+    "governance.plot_k_of_n": lambda: ((pd.DataFrame({"k": [1, 2], "correlation": [0.0, 0.0], "harmful_exact": [0.2, 0.04], "harmful_simulated": [0.2, 0.04], "blocked_exact": [0.05, 0.1]}),), {"title": "t"}),
+    "governance.plot_regress": lambda: ((pd.DataFrame({"independent": [0.1, 0.01]}, index=[1, 2]),), {"title": "t"}),
+    "governance.plot_capture_remedies": lambda: (({"policy": {"residual_harm": np.full((2, 21), 0.1), "captured": np.zeros((2, 21))}},), {"title": "t"}),
+    "governance.plot_power_curves": lambda: ((pd.DataFrame({0.02: [0.1, 0.5]}, index=[2, 10]),), {"title": "t"}),
+    "governance.plot_attribution": lambda: ((pd.DataFrame({"Shapley": [0.5, 0.5]}, index=["a", "b"]),), {"title": "t"}),
+    "governance.lab.reference_panel_pass": lambda: ((0.2, 3, 2, 0.3), {}),
+    "governance.lab.reference_cheapest_panel": lambda: ((0.05, 0.3, 0.2), {}),
+    "governance.lab.reference_evaluator": lambda: ((_pricing(0.0), _pricing(0.02), _gov_scenarios(), 1, 0.05), {}),
+    "governance.lab.reference_shapley": lambda: ((lambda s: float(len(s)), ["a", "b"]), {}),
+    "governance.lab.reference_classify": lambda: (("T4",), {}),
+    "governance.lab.lab_games": lambda: ((), {}),
+    "governance.lab.lab_scenarios": lambda: ((4,), {"seed": 2}),
 }
 
 #: Exported functions with no number argument to corrupt, and why.
