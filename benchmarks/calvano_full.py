@@ -21,8 +21,10 @@ face the same machine load.
 Printed: the machine load (1-minute load average before and after), the compiled engine's
 one-off set-up cost, a speed table (per session, per core, at batch sizes 1, 10, 100 and
 1,000; CPU time per simulated period next to a floor estimated from a loop that does only
-the two Q-updates of a period), and the 1,000-session result: Delta mean and standard
-deviation against the published 0.849, convergence, wall time.
+the two Q-updates of a period, and the cost of the period's random numbers), and the
+1,000-session result: Delta mean and standard deviation against the published 0.849,
+convergence, wall time. CPU times are the fair comparison on a shared machine; wall times
+depend on how many other jobs were running.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def floor_ns_per_period(periods: int = 2_000_000) -> float:
+def floor_ns_per_period(periods: int = 5_000_000) -> float:
     """CPU time of a compiled loop that does only the two Q-updates of a baseline period
     (prices, states and the value of the next state's best price given), per period: a
     floor for any engine that plays the paper's sessions one period after another."""
@@ -89,10 +91,24 @@ def floor_ns_per_period(periods: int = 2_000_000) -> float:
     value = q.max(axis=-1)
     two_updates(q, value, mk.profit_table, actions[:10], states[:10], 0.15, 0.95)  # compile
     best = math.inf
-    for _ in range(3):
-        _, _, cpu = timed(lambda: two_updates(q, value, mk.profit_table, actions, states, 0.15, 0.95))
-        best = min(best, cpu)
+    for _ in range(5):  # process_time: os.times() ticks are too coarse for a loop this fast
+        cpu = time.process_time()
+        two_updates(q, value, mk.profit_table, actions, states, 0.15, 0.95)
+        best = min(best, time.process_time() - cpu)
     return best / periods * 1e9
+
+
+def uniforms_ns_per_period(periods: int = 4_000_000) -> float:
+    """CPU time to draw the four uniforms of a two-firm period (NumPy's PCG64, in blocks
+    as the engine draws them): part of every engine's cost under the shared protocol."""
+    gen = np.random.default_rng(0)
+    best = math.inf
+    for _ in range(3):
+        cpu = time.process_time()
+        for _ in range(periods // 65536):
+            gen.random((65536, 2, 2))
+        best = min(best, time.process_time() - cpu)
+    return best / (periods // 65536 * 65536) * 1e9
 
 
 def time_replication(folder: Path, sessions: int) -> dict[str, float]:
@@ -175,12 +191,14 @@ def main(argv: list[str] | None = None) -> int:
                      wall * args.workers / args.sessions, cpu / args.sessions, ns))
 
     floor = floor_ns_per_period() if report["engine"] == "numba" else float("nan")
+    uniforms = uniforms_ns_per_period()
     print()
     print(f"| engine and batch | wall s per session per core | CPU s per session | CPU ns per period |")
     print(f"|---|---:|---:|---:|")
     for label, wall_s, cpu_s, ns in rows:
         print(f"| {label} | {wall_s:.3f} | {cpu_s:.3f} | {ns:,.0f} |")
     print(f"| floor: a loop doing only the two Q-updates of each period | | | {floor:,.0f} |")
+    print(f"| for reference: drawing a period's four uniforms (PCG64, in blocks) | | | {uniforms:,.1f} |")
     print()
     if full is not None:
         gains = full.profit_gain()

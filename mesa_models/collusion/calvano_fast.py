@@ -185,14 +185,16 @@ def _period_loop(q, greedy, value, profit_table, u, n_periods, state, t, stable,
     n = q.shape[0]
     actions = np.empty(n, dtype=np.int64)
     record = history.shape[0]
-    bound = 2.0
+    high = low = 0.0
     for k in range(n_periods):
-        if k % 1024 == 0:  # an upper bound on this stretch's exploration rate
-            bound = math.exp(-beta * t) * (1.0 + 1e-12)
+        if k % 1024 == 0:  # bounds on the exploration rate over the next 1,024 periods
+            high = math.exp(-beta * t) * (1.0 + 1e-12)
+            low = math.exp(-beta * (t + 1024)) * (1.0 - 1e-12)
         profile = 0
         for i in range(n):
             u0 = u[k, i, 0]
-            if u0 < bound and u0 < math.exp(-beta * t):
+            # explore when u0 < exp(-beta t); the exponential is needed only between the bounds
+            if u0 < low or (u0 < high and u0 < math.exp(-beta * t)):
                 a = int(u[k, i, 1] * m)
             else:
                 a = greedy[i, state]

@@ -86,7 +86,7 @@ def lab_batch(delta: float, seeds: Iterable[int] = SESSION_SEEDS) -> Batch:
 
 @lru_cache(maxsize=16)
 def _lab_batch(delta: float, seeds: tuple[int, ...]) -> Batch:
-    return simulate(seeds=seeds, delta=delta, progress=False)
+    return simulate(seeds=seeds, delta=delta)
 
 
 def collusion_dataset(periods: int = 60, noise: float = 0.05, rng: Any = 0, label: str = "screen") -> tuple[np.ndarray, np.ndarray]:
