@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import mesa
@@ -28,7 +28,7 @@ import numpy as np
 
 from mesa_models.params import Params
 
-__all__ = ["RiskModel", "seed_argument", "validate_rng"]
+__all__ = ["RiskModel", "plain_seed", "seed_argument", "seed_list", "validate_rng"]
 
 
 def validate_rng(rng: Any, owner: str = "", name: str = "rng") -> Any:
@@ -46,6 +46,29 @@ def validate_rng(rng: Any, owner: str = "", name: str = "rng") -> Any:
     if rng < 0:
         raise ValueError(f"{where}parameter {name!r} got {rng!r}; allowed: an integer >= 0")
     return int(rng)
+
+
+def plain_seed(rng: Any) -> Any:
+    """``rng`` with a NumPy integer seed turned into a Python ``int`` (Python's
+    ``random.Random``, which Mesa seeds, refuses NumPy integers); anything else unchanged."""
+    return int(rng) if isinstance(rng, np.integer) and not isinstance(rng, np.bool_) else rng
+
+
+def seed_list(seeds: Any, owner: str, name: str = "seeds") -> list[int]:
+    """``seeds`` (one integer seed or an iterable of them) as a list of non-negative ints,
+    or a ``TypeError``/``ValueError`` naming ``name`` and the function ``owner``."""
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool | np.bool_):
+        seeds = [seeds]
+    if not isinstance(seeds, Iterable) or isinstance(seeds, str | bytes):
+        raise TypeError(f"{owner}: parameter {name!r} got {seeds!r}; expected an integer or a list of integers")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError(f"{owner}: parameter {name!r} is empty; pass at least one seed")
+    for seed in seeds:
+        if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Integral):
+            raise TypeError(f"{owner}: parameter {name!r} got {seed!r}; expected integers")
+        validate_rng(seed, owner, name)
+    return [int(s) for s in seeds]
 
 
 def seed_argument(name: str) -> Callable[[Any, str], Any]:

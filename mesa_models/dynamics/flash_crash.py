@@ -69,7 +69,7 @@ import matplotlib.pyplot as plt
 import mesa
 import numpy as np
 
-from mesa_models.base import RiskModel
+from mesa_models.base import RiskModel, plain_seed
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS
 
@@ -132,12 +132,6 @@ FLASH_CRASH_PARAMS = Params(
 )
 
 
-def plain_seed(rng: Any) -> Any:
-    """``rng`` with a NumPy integer seed turned into a Python int (Mesa seeds Python's
-    ``random`` with it, which refuses NumPy integers); anything else unchanged."""
-    if isinstance(rng, np.integer) and not isinstance(rng, np.bool_):
-        return int(rng)
-    return rng
 
 
 # -- circuit breakers ---------------------------------------------------------------------------

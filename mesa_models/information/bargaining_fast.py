@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from mesa_models.base import validate_rng
+from mesa_models.base import seed_list, validate_rng
 from mesa_models.information.bargaining import (
     AUCTION_PARAMS,
     auction_outcome,
@@ -100,19 +99,6 @@ class AuctionRuns:
         return slice(rounds - last, None)
 
 
-def _seeds(seeds: Any, owner: str) -> list[int]:
-    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
-        seeds = [seeds]
-    if not isinstance(seeds, Iterable) or isinstance(seeds, str | bytes):
-        raise TypeError(f"{owner}: parameter 'seeds' got {seeds!r}; expected an integer or a list of integers")
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError(f"{owner}: parameter 'seeds' is empty; pass at least one seed")
-    for seed in seeds:
-        if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-            raise TypeError(f"{owner}: parameter 'seeds' got {seed!r}; expected integers")
-        validate_rng(seed, owner, "seeds")
-    return [int(s) for s in seeds]
 
 
 def simulate_auction(rounds: int, *, seeds: Any = 0, keep_meetings: bool = False, **params: Any) -> AuctionRuns:
@@ -124,7 +110,7 @@ def simulate_auction(rounds: int, *, seeds: Any = 0, keep_meetings: bool = False
     owner = "simulate_auction"
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral) or rounds < 1:
         raise ValueError(f"{owner}: parameter 'rounds' got {rounds!r}; allowed: an integer >= 1")
-    seeds = _seeds(seeds, owner)
+    seeds = seed_list(seeds, owner)
     p = AUCTION_PARAMS.resolve(params, owner)
     n = p["n_pairs"]
     table_cells = 2 * len(seeds) * n * p["value_bins"] * p["shading_levels"]

@@ -57,7 +57,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mesa import Agent
 
-from mesa_models.base import RiskModel
+from mesa_models.base import RiskModel, plain_seed
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS
 
@@ -98,10 +98,6 @@ LEMONS_PARAMS = Params(
 )
 
 
-def plain_seed(rng: Any) -> Any:
-    """``rng`` with a NumPy integer seed turned into a Python int (Mesa's ``random.Random``
-    accepts only the latter); anything else unchanged."""
-    return int(rng) if isinstance(rng, np.integer) and not isinstance(rng, np.bool_) else rng
 
 
 def akerlof_price_path(periods: int, premium: float = 1.5, initial_belief: float = 1.0) -> np.ndarray:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mesa_models.base import validate_rng
+from mesa_models.base import seed_list
 from mesa_models.information.lemons import (
     LEMONS_PARAMS,
     QUALITY_MAX,
@@ -81,19 +81,6 @@ class LemonsRuns:
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _seeds(seeds: Any, owner: str) -> list[int]:
-    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
-        seeds = [seeds]
-    if not isinstance(seeds, Iterable) or isinstance(seeds, str | bytes):
-        raise TypeError(f"{owner}: parameter 'seeds' got {seeds!r}; expected an integer or a list of integers")
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError(f"{owner}: parameter 'seeds' is empty; pass at least one seed")
-    for seed in seeds:
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"{owner}: parameter 'seeds' got {seed!r}; expected integers")
-        validate_rng(seed, owner, "seeds")
-    return [int(s) for s in seeds]
 
 
 def _periods(periods: Any, owner: str) -> int:
@@ -153,7 +140,7 @@ def simulate_lemons(periods: int, *, seeds: Any = 0, **params: Any) -> LemonsRun
     """
     owner = "simulate_lemons"
     periods = _periods(periods, owner)
-    seeds = _seeds(seeds, owner)
+    seeds = seed_list(seeds, owner)
     p = _resolve(params, owner)
     results = [_one_run(periods, seed, p) for seed in seeds]
     series = np.stack([r[0] for r in results])  # (runs, columns, periods + 1)

@@ -63,7 +63,7 @@ import matplotlib.pyplot as plt
 import mesa
 import numpy as np
 
-from mesa_models.base import RiskModel
+from mesa_models.base import RiskModel, plain_seed
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS, draw_grid
 
@@ -200,9 +200,6 @@ def recurrence_rounds(n_agents: int, beta: float, gamma: float, target: float, m
     return rounds
 
 
-def plain_seed(rng: Any) -> Any:
-    """A NumPy integer seed as a Python int (Mesa's ``random.Random`` rejects np.int64)."""
-    return int(rng) if isinstance(rng, np.integer) else rng
 
 
 # -- the agent model -------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mesa import Agent
 
-from mesa_models.base import RiskModel
+from mesa_models.base import RiskModel, plain_seed
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS, draw_grid
 
@@ -321,9 +321,6 @@ class HawkDove(RiskModel):
 
 
 # -- shared helpers (also used by the NumPy engine) -----------------------------------------------
-def plain_seed(rng: Any) -> Any:
-    """A NumPy integer seed as a Python int (Mesa's own random.Random accepts only the latter)."""
-    return int(rng) if isinstance(rng, np.integer) else rng
 
 
 def check_hawk_dove(model: Any, owner: str) -> None:
