@@ -308,9 +308,10 @@ def _run_compiled(mk: Market, values: dict, seed: int | None, state: int, gen, m
     converged = False
     args = (m, mk.n_profiles, mk.n_states, mk.memory == 1, float(values["alpha"]), float(values["delta"]),
             float(values["beta"]), int(values["convergence_window"]), history)
+    buffer = np.empty((CHUNK_PERIODS, n, 2)) if uniforms is None else None  # refilled, not reallocated
     while t < max_periods and not converged:
         if uniforms is None:
-            u = gen.random((CHUNK_PERIODS, n, 2))  # the same numbers as CHUNK_PERIODS/DRAW_BLOCK blocks
+            u = gen.random(out=buffer)  # the same numbers as CHUNK_PERIODS/DRAW_BLOCK blocks of DRAW_BLOCK
         else:
             u = np.ascontiguousarray(uniforms[t:t + CHUNK_PERIODS])
         todo = min(len(u), max_periods - t)
@@ -522,7 +523,7 @@ def _task_size(S: int, engine: str, workers: int | None) -> int:
     w = int(workers) if workers else (os.cpu_count() or 2)
     if engine == "numpy":
         return max(1, math.ceil(S / w))
-    return max(1, min(25, math.ceil(S / (4 * w))))
+    return max(1, min(10, math.ceil(S / (4 * w))))
 
 
 def _is_int(value: Any) -> bool:
