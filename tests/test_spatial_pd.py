@@ -182,3 +182,13 @@ def test_same_seed_same_run(engine, kwargs):
     c = run(engine, 5, rng=12, width=15, height=15, **kwargs)
     assert a.equals(b)
     assert not a.equals(c)
+
+
+def test_a_grid_too_large_for_mesa_is_refused_up_front():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"1,000,000 cells would need about 2\.2 GB.*use SpatialPDArray"):
+        SpatialPD(width=1000, height=1000)
+    assert time.perf_counter() - start < 1.0
+    assert SpatialPDArray(width=1000, height=1000, rng=0).width == 1000

@@ -60,6 +60,11 @@ __all__ = [
 MOVES = ("C", "D")
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
+#: The Mesa model holds one agent per cell: about 2.4 KiB each (measured, 200x200 grid), so
+#: a 1000x1000 grid would need over 2 GB. Larger grids belong to the NumPy engine.
+BYTES_PER_CELL = 2_400
+MAX_MESA_CELLS = 160_000
+
 SPATIAL_PD_PARAMS = Params(
     Param("width", 50, "cells across the (torus) grid", "cells", low=3, high=1000),
     Param("height", 50, "cells up the (torus) grid", "cells", low=3, high=1000),
@@ -190,6 +195,13 @@ class SpatialPD(RiskModel):
         **params: Any,
     ) -> None:
         super().__init__(rng=rng, **params)
+        cells = self.width * self.height
+        if cells > MAX_MESA_CELLS:
+            raise ValueError(
+                f"SpatialPD: parameters 'width' x 'height' = {cells:,} cells would need about "
+                f"{cells * BYTES_PER_CELL / 2**30:.1f} GB as Mesa agents (limit {MAX_MESA_CELLS:,} cells, about "
+                f"{MAX_MESA_CELLS * BYTES_PER_CELL / 2**30:.1f} GB); use SpatialPDArray, the NumPy engine, for large grids"
+            )
         self.payoffs = payoff_table(payoff or nowak_may_payoff, self.b)
         if update_rule is not None and not callable(update_rule):
             raise TypeError(f"SpatialPD: parameter 'update_rule' got {update_rule!r}; expected a function player -> 'C' or 'D'")
