@@ -11,7 +11,7 @@ wall time:
   N >= 100: simulated fixation probability against (1 − 1/r)/(1 − 1/r^N), in binomial
   standard errors.
 * Smaldino & McElreath (2016): 100 labs, Table 1 parameters, 10⁶ time steps, 50 runs per
-  condition — their effort-evolution experiment (Fig. 4: no replication), the replication
+  condition — their effort-evolution experiment (no replication), the replication
   rates of their Table 1 (0.01, 0.2, 0.5), and this course's audit extension (vetting one
   claim of each lab about to be copied; uniform audits of 30 % and 40 % of claims).
 
@@ -49,7 +49,7 @@ from mesa_models.selection.moran_fast import simulate_fixation
 
 #: Smaldino & McElreath conditions: name -> parameters (everything else from Table 1).
 CONDITIONS = {
-    "none": {},  # Fig. 4: effort evolves, no replication
+    "none": {},  # effort evolves, no replication
     "rep0.01": {"replication": 0.01},
     "rep0.2": {"replication": 0.2},
     "rep0.5": {"replication": 0.5},
