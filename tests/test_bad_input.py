@@ -484,8 +484,16 @@ CASES = [(name, slot) for name in VALID_CALLS for slot in range(4)]
 
 @pytest.mark.parametrize("qualified", sorted(VALID_CALLS))
 def test_bad_numbers_give_a_clear_error_or_a_valid_result(qualified):
+    problems = bad_number_problems(qualified, VALID_CALLS[qualified])
+    assert not problems, f"{qualified}:\n  " + "\n  ".join(problems)
+
+
+def bad_number_problems(qualified: str, valid_call: Callable[[], tuple[tuple, dict]]) -> list[str]:
+    """Drive ``qualified`` with bad values of each number argument of one valid call; return
+    what went wrong (an empty list when every call gave a clear error or a valid result).
+    Shared with ``tests/test_collusion_helpers.py``."""
     func = resolve(qualified)
-    args, kwargs = VALID_CALLS[qualified]()
+    args, kwargs = valid_call()
     with time_limit(30, f"{qualified} (valid call)"):
         call_args, call_kwargs = _materialize(args, kwargs)
         reference = func(*call_args, **call_kwargs)
@@ -510,7 +518,7 @@ def test_bad_numbers_give_a_clear_error_or_a_valid_result(qualified):
                 problems.append(f"{name}={numpy_kind.__name__}({valid}) gives a different result")
         except Exception as error:  # noqa: BLE001
             problems.append(f"{name}={numpy_kind.__name__}({valid}) refused: {type(error).__name__}: {error}")
-    assert not problems, f"{qualified}:\n  " + "\n  ".join(problems)
+    return problems
 
 
 @pytest.fixture(autouse=True)

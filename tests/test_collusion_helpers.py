@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_bad_input import _same_result, bad_values, numeric_slots, resolve, time_limit
+from test_bad_input import bad_number_problems
 
 UNIT = "collusion"
 
@@ -71,29 +71,5 @@ def test_every_public_function_is_covered():
 
 @pytest.mark.parametrize("qualified", sorted(VALID_CALLS))
 def test_bad_numbers_give_a_clear_error_or_a_valid_result(qualified):
-    func = resolve(qualified)
-    args, kwargs = VALID_CALLS[qualified]()
-    with time_limit(30, f"{qualified} (valid call)"):
-        reference = func(*args, **kwargs)
-    problems = []
-    for name, valid, rebuild in numeric_slots(args, kwargs, func):
-        for bad in bad_values(valid):
-            call_args, call_kwargs = rebuild(bad)
-            try:
-                with time_limit(5, f"{qualified}({name}={bad!r})"):
-                    func(*call_args, **call_kwargs)
-            except (TypeError, ValueError) as error:
-                if name not in str(error):
-                    problems.append(f"{name}={bad!r}: {type(error).__name__} does not name {name!r}: {error}")
-            except Exception as error:  # noqa: BLE001 - the point of the test
-                problems.append(f"{name}={bad!r}: raw {type(error).__name__}: {str(error)[:120]}")
-        numpy_kind = np.int64 if isinstance(valid, int) else np.float64
-        call_args, call_kwargs = rebuild(numpy_kind(valid))
-        try:
-            with time_limit(30, f"{qualified}({name}=numpy)"):
-                result = func(*call_args, **call_kwargs)
-            if not _same_result(result, reference):
-                problems.append(f"{name}={numpy_kind.__name__}({valid}) gives a different result")
-        except Exception as error:  # noqa: BLE001
-            problems.append(f"{name}={numpy_kind.__name__}({valid}) refused: {type(error).__name__}: {error}")
+    problems = bad_number_problems(qualified, VALID_CALLS[qualified])
     assert not problems, f"{qualified}:\n  " + "\n  ".join(problems)
