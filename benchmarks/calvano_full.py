@@ -126,7 +126,9 @@ def uniforms_ns_per_period(periods: int = 4_000_000) -> float:
 def time_replication(folder: Path, sessions: int) -> dict[str, float]:
     """Per-session wall and CPU time of Yusei406/calvano2020-replication at the paper's scale."""
     if not (folder / "AER_python" / "train.py").is_file():
-        raise SystemExit(f"--replication {folder}: no AER_python/train.py there; fetch the replication first")
+        raise SystemExit(
+            f"--replication {folder}: no AER_python/train.py there; fetch the replication first"
+        )
     sys.path.insert(0, str(folder))
     from AER_python.agent import Agent  # noqa: PLC0415  (third-party code, imported only on request)
     from AER_python.config import Config  # noqa: PLC0415
@@ -144,22 +146,50 @@ def time_replication(folder: Path, sessions: int) -> dict[str, float]:
     wall = cpu = 0.0
     for seed in range(sessions):
         result, w, c = timed(lambda seed=seed: trainer.train_session(seed))
-        wall, cpu, periods = wall + w, cpu + c, periods + result["steps"] + config.convergence_window
-    return {"wall": wall / sessions, "cpu": cpu / sessions, "ns": cpu / periods * 1e9, "compile": compile_wall}
+        wall, cpu, periods = (
+            wall + w,
+            cpu + c,
+            periods + result["steps"] + config.convergence_window,
+        )
+    return {
+        "wall": wall / sessions,
+        "cpu": cpu / sessions,
+        "ns": cpu / periods * 1e9,
+        "compile": compile_wall,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", type=int, default=1000, help="sessions of the full run (default 1000; 0 to skip)")
-    parser.add_argument("--workers", type=int, default=2, help="processes for the full run (default 2)")
-    parser.add_argument("--replication", type=Path, help="folder of a copy of Yusei406/calvano2020-replication")
-    parser.add_argument("--replication-sessions", type=int, default=10, help="its sessions to time (default 10)")
-    parser.add_argument("--numpy-periods", type=int, default=20_000,
-                        help="periods used to time the NumPy engine per batch size (default 20000; 0 to skip)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=1000,
+        help="sessions of the full run (default 1000; 0 to skip)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes for the full run (default 2)"
+    )
+    parser.add_argument(
+        "--replication", type=Path, help="folder of a copy of Yusei406/calvano2020-replication"
+    )
+    parser.add_argument(
+        "--replication-sessions", type=int, default=10, help="its sessions to time (default 10)"
+    )
+    parser.add_argument(
+        "--numpy-periods",
+        type=int,
+        default=20_000,
+        help="periods used to time the NumPy engine per batch size (default 20000; 0 to skip)",
+    )
     args = parser.parse_args(argv)
     for name in ("sessions", "replication_sessions", "numpy_periods"):
         if getattr(args, name) < 0:
-            parser.error(f"--{name.replace('_', '-')} got {getattr(args, name)}; allowed: an integer >= 0")
+            parser.error(
+                f"--{name.replace('_', '-')} got {getattr(args, name)}; allowed: an integer >= 0"
+            )
     if args.workers < 1:
         parser.error(f"--workers got {args.workers}; allowed: an integer >= 1")
 
@@ -172,10 +202,19 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     # -- compiled engine, one process, batch sizes 1, 10, 100 ---------------------------------------
     sample = None
-    for size, calls in ((1, 10), (10, 1), (100, 1)):  # ten single-session calls average out session lengths
+    for size, calls in (
+        (1, 10),
+        (10, 1),
+        (100, 1),
+    ):  # ten single-session calls average out session lengths
+
         def run(size=size, calls=calls):
-            return [simulate(seeds=range(2000 + c * size, 2000 + (c + 1) * size), progress=False, cache=False)
-                    for c in range(calls)]
+            return [
+                simulate(
+                    seeds=range(2000 + c * size, 2000 + (c + 1) * size), progress=False, cache=False
+                )
+                for c in range(calls)
+            ]
 
         batches, wall, cpu = timed(run)
         periods = sum(int(b.periods.sum()) for b in batches)
@@ -186,17 +225,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.numpy_periods:
         slowest = int(sample.periods.max())
         for size in (1, 10, 100, 1000):
-            _, wall, cpu = timed(lambda size=size: simulate(seeds=range(2000, 2000 + size), engine="numpy",
-                                                            max_periods=args.numpy_periods, progress=False, cache=False))
+            _, wall, cpu = timed(
+                lambda size=size: simulate(
+                    seeds=range(2000, 2000 + size),
+                    engine="numpy",
+                    max_periods=args.numpy_periods,
+                    progress=False,
+                    cache=False,
+                )
+            )
             # a batch runs until its slowest session converges: periods x (time per period) / sessions
-            rows.append((f"NumPy, 1 process, batch of {size} (from {args.numpy_periods:,} periods)",
-                         wall / args.numpy_periods * slowest / size, cpu / args.numpy_periods * slowest / size,
-                         cpu / args.numpy_periods / size * 1e9))
+            rows.append(
+                (
+                    f"NumPy, 1 process, batch of {size} (from {args.numpy_periods:,} periods)",
+                    wall / args.numpy_periods * slowest / size,
+                    cpu / args.numpy_periods * slowest / size,
+                    cpu / args.numpy_periods / size * 1e9,
+                )
+            )
     # -- the replication, same machine, same run ----------------------------------------------------
     if args.replication is not None and args.replication_sessions:
         rep = time_replication(args.replication, args.replication_sessions)
-        rows.append((f"Yusei406/calvano2020-replication, {args.replication_sessions} sessions",
-                     rep["wall"], rep["cpu"], rep["ns"]))
+        rows.append(
+            (
+                f"Yusei406/calvano2020-replication, {args.replication_sessions} sessions",
+                rep["wall"],
+                rep["cpu"],
+                rep["ns"],
+            )
+        )
         print(f"replication: JIT compilation {rep['compile']:.1f} s (not counted)")
     # -- the full run -------------------------------------------------------------------------------
     full = None
@@ -204,29 +261,47 @@ def main(argv: list[str] | None = None) -> int:
         workers = args.workers if args.workers > 1 else None
         full, wall, cpu = timed(lambda: simulate(args.sessions, workers=workers, cache=False))
         ns = cpu / full.periods.sum() * 1e9
-        rows.append((f"compiled, {args.workers} process(es), {args.sessions:,} sessions (wall {wall:,.1f} s)",
-                     wall * args.workers / args.sessions, cpu / args.sessions, ns))
+        rows.append(
+            (
+                f"compiled, {args.workers} process(es), {args.sessions:,} sessions (wall {wall:,.1f} s)",
+                wall * args.workers / args.sessions,
+                cpu / args.sessions,
+                ns,
+            )
+        )
 
     floor = floor_ns_per_period() if report["engine"] == "numba" else float("nan")
     uniforms = uniforms_ns_per_period()
     print()
-    print(f"| engine and batch | wall s per session per core | CPU s per session | CPU ns per period |")
+    print(
+        f"| engine and batch | wall s per session per core | CPU s per session | CPU ns per period |"
+    )
     print(f"|---|---:|---:|---:|")
     for label, wall_s, cpu_s, ns in rows:
         print(f"| {label} | {wall_s:.3f} | {cpu_s:.3f} | {ns:,.0f} |")
     print(f"| floor: a loop doing only the two Q-updates of each period | | | {floor:,.0f} |")
-    print(f"| for reference: drawing a period's four uniforms (PCG64, in blocks) | | | {uniforms:,.1f} |")
+    print(
+        f"| for reference: drawing a period's four uniforms (PCG64, in blocks) | | | {uniforms:,.1f} |"
+    )
     print()
     if full is not None:
         gains = full.profit_gain()
         n = full.n_sessions
-        print(f"sessions: {n:,} (baseline, beta = 4e-6, 100,000-period rule), {args.workers} process(es)")
-        print(f"converged: {full.converged.sum():,} of {n:,}; learning time mean {full.convergence_time.mean():,.0f} "
-              f"periods, longest session {full.periods.max():,} periods")
-        print(f"profit gain Delta: mean {gains.mean():.3f}, sd {gains.std(ddof=1) if n > 1 else 0:.3f}, "
-              f"standard error {gains.std(ddof=1) / math.sqrt(n) if n > 1 else 0:.3f} (published: {PUBLISHED_DELTA})")
-        print(f"deviations punished (the cut does not pay): {full.punishes().mean():.0%} of sessions; "
-              f"converged to a fixed price pair: {np.mean([len(c) == 1 for c in full.cycles()]):.0%}")
+        print(
+            f"sessions: {n:,} (baseline, beta = 4e-6, 100,000-period rule), {args.workers} process(es)"
+        )
+        print(
+            f"converged: {full.converged.sum():,} of {n:,}; learning time mean {full.convergence_time.mean():,.0f} "
+            f"periods, longest session {full.periods.max():,} periods"
+        )
+        print(
+            f"profit gain Delta: mean {gains.mean():.3f}, sd {gains.std(ddof=1) if n > 1 else 0:.3f}, "
+            f"standard error {gains.std(ddof=1) / math.sqrt(n) if n > 1 else 0:.3f} (published: {PUBLISHED_DELTA})"
+        )
+        print(
+            f"deviations punished (the cut does not pay): {full.punishes().mean():.0%} of sessions; "
+            f"converged to a fixed price pair: {np.mean([len(c) == 1 for c in full.cycles()]):.0%}"
+        )
     print(f"machine: {load()} (end)")
     return 0
 

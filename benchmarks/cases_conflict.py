@@ -11,12 +11,19 @@ from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 from mesa_models.running import stepper
 
 
-
 CASES = [
     ("spatial PD, Mesa, 50x50", stepper(SpatialPD, width=50, height=50), 20),
     ("spatial PD, NumPy, 50x50", stepper(SpatialPDArray, width=50, height=50), 500),
-    ("spatial PD, NumPy, 100x100 (lesson demo)", stepper(SpatialPDArray, width=100, height=100), 300),
-    ("spatial PD, NumPy async, 50x50", stepper(SpatialPDArray, width=50, height=50, asynchronous=True), 10),
+    (
+        "spatial PD, NumPy, 100x100 (lesson demo)",
+        stepper(SpatialPDArray, width=100, height=100),
+        300,
+    ),
+    (
+        "spatial PD, NumPy async, 50x50",
+        stepper(SpatialPDArray, width=50, height=50, asynchronous=True),
+        10,
+    ),
     ("commons harvest, 24x24, 12 harvesters", stepper(CommonsHarvest), 200),
     ("iterated dilemma, 50 pairs", stepper(IteratedDilemma), 200),
 ]

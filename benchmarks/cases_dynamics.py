@@ -27,11 +27,31 @@ def _call(function, *args, **kwargs):
 
 CASES = [
     ("flash crash, Mesa, 151 agents, 1 second per step", stepper(FlashCrash, rng=4), 300),
-    ("flash crash, NumPy engine, 1 second per step (dashboard)", stepper(FlashCrashArray, rng=4), 2000),
+    (
+        "flash crash, NumPy engine, 1 second per step (dashboard)",
+        stepper(FlashCrashArray, rng=4),
+        2000,
+    ),
     ("Brock-Hommes, Mesa, infinite population, 1 period per step", stepper(BrockHommes), 2000),
-    ("Brock-Hommes, Mesa, 500 traders, 1 period per step", stepper(BrockHommes, n_traders=500), 200),
-    ("Brock-Hommes map, 141 betas x 1,600 periods per step (bifurcation diagram)", _call(orbits, np.linspace(1.5, 5, 141), 1600), 3),
-    ("Brock-Hommes Lyapunov exponents, 141 betas x 5,000 periods per step", _call(lyapunov_exponents, np.linspace(1.5, 5, 141), steps=4000, transient=1000), 1),
+    (
+        "Brock-Hommes, Mesa, 500 traders, 1 period per step",
+        stepper(BrockHommes, n_traders=500),
+        200,
+    ),
+    (
+        "Brock-Hommes map, 141 betas x 1,600 periods per step (bifurcation diagram)",
+        _call(orbits, np.linspace(1.5, 5, 141), 1600),
+        3,
+    ),
+    (
+        "Brock-Hommes Lyapunov exponents, 141 betas x 5,000 periods per step",
+        _call(lyapunov_exponents, np.linspace(1.5, 5, 141), steps=4000, transient=1000),
+        1,
+    ),
     ("beer game, Mesa, 4 stages, 1 week per step", stepper(BeerGame), 2000),
-    ("beer game, NumPy, 2,500 rules x 36 weeks per step (stability map)", _call(play, alpha_s=np.linspace(0.02, 1, 50)[None, :], beta=np.linspace(0, 1, 50)[:, None]), 5),
+    (
+        "beer game, NumPy, 2,500 rules x 36 weeks per step (stability map)",
+        _call(play, alpha_s=np.linspace(0.02, 1, 50)[None, :], beta=np.linspace(0, 1, 50)[:, None]),
+        5,
+    ),
 ]

@@ -29,10 +29,25 @@ def _power(n_scenarios, repeats):
 
 CASES = [
     ("oversight, Mesa, 30 proposers, 3-of-3 panels", stepper(OversightModel), 100),
-    ("oversight, Mesa, capture, fixed panels, 20% log re-checks, 2 layers",
-     stepper(OversightModel, capture_rate=0.05, rotation=False, meta_audit_rate=0.2, layers=2), 100),
-    ("oversight, NumPy batch, 20 runs x 100 rounds per step (one sweep point)", _oversight_batch(100, 20, capture_rate=0.05), 3),
-    ("third-party evaluation, Mesa, one change tested on 10 scenarios per step", stepper(ThirdPartyEvaluation), 50),
+    (
+        "oversight, Mesa, capture, fixed panels, 20% log re-checks, 2 layers",
+        stepper(OversightModel, capture_rate=0.05, rotation=False, meta_audit_rate=0.2, layers=2),
+        100,
+    ),
+    (
+        "oversight, NumPy batch, 20 runs x 100 rounds per step (one sweep point)",
+        _oversight_batch(100, 20, capture_rate=0.05),
+        3,
+    ),
+    (
+        "third-party evaluation, Mesa, one change tested on 10 scenarios per step",
+        stepper(ThirdPartyEvaluation),
+        50,
+    ),
     ("detection power, 100 evaluations x 10 scenarios per step", _power(10, 100), 2),
-    ("accountability, Mesa, one task through the 4-agent pipeline per step", stepper(AccountabilityModel), 2000),
+    (
+        "accountability, Mesa, one task through the 4-agent pipeline per step",
+        stepper(AccountabilityModel),
+        2000,
+    ),
 ]

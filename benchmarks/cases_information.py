@@ -24,12 +24,28 @@ def _call(function, *args, **kwargs):
 
 CASES = [
     ("lemons market, Mesa, 1,000 sellers", stepper(LemonsMarket), 50),
-    ("lemons market, Mesa, 4-grade certifier", stepper(LemonsMarket, grades=4, certifier_accuracy=0.6), 50),
-    ("lemons market, NumPy, 10 runs x 30 periods per step", _call(simulate_lemons, 30, seeds=range(10), grades=4, certifier_accuracy=0.6), 5),
+    (
+        "lemons market, Mesa, 4-grade certifier",
+        stepper(LemonsMarket, grades=4, certifier_accuracy=0.6),
+        50,
+    ),
+    (
+        "lemons market, NumPy, 10 runs x 30 periods per step",
+        _call(simulate_lemons, 30, seeds=range(10), grades=4, certifier_accuracy=0.6),
+        5,
+    ),
     ("double auction, Mesa, 50 pairs, linear equilibrium", stepper(DoubleAuction), 300),
     ("double auction, Mesa, 50 pairs, learners", stepper(DoubleAuction, strategy="learning"), 300),
-    ("double auction, NumPy, learners, 1,000 rounds per step", _call(simulate_auction, 1000, seeds=[0], strategy="learning"), 3),
+    (
+        "double auction, NumPy, learners, 1,000 rounds per step",
+        _call(simulate_auction, 1000, seeds=[0], strategy="learning"),
+        3,
+    ),
     ("signalling game, Mesa, 20 pairs x 100 rounds per step", stepper(SignallingGame), 20),
-    ("signalling game, NumPy, 280 pairs x 1,000 rounds per step", _call(simulate_signalling, 1000, biases=[0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3], n_pairs=40), 3),
+    (
+        "signalling game, NumPy, 280 pairs x 1,000 rounds per step",
+        _call(simulate_signalling, 1000, biases=[0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3], n_pairs=40),
+        3,
+    ),
     ("covert channel, 200 messages per step", stepper(CovertChannel), 200),
 ]

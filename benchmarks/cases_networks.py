@@ -15,9 +15,21 @@ from mesa_models.running import stepper
 
 CASES = [
     ("Watts cascade, Mesa, 150 agents (lesson demo)", stepper(WattsCascade), 20),
-    ("Watts cascade, Mesa, 2,000 agents, z = 4", stepper(WattsCascade, n_agents=2000, mean_degree=4.0), 20),
-    ("Watts cascade, arrays, 10,000 agents, z = 4", stepper(WattsCascadeArray, n_agents=10_000, mean_degree=4.0), 200),
+    (
+        "Watts cascade, Mesa, 2,000 agents, z = 4",
+        stepper(WattsCascade, n_agents=2000, mean_degree=4.0),
+        20,
+    ),
+    (
+        "Watts cascade, arrays, 10,000 agents, z = 4",
+        stepper(WattsCascadeArray, n_agents=10_000, mean_degree=4.0),
+        200,
+    ),
     ("SIS contagion, Mesa, 150 agents (lesson demo)", stepper(Contagion), 100),
-    ("SIS contagion, arrays, 10,000 agents, scale-free", stepper(ContagionArray, n_agents=10_000, mean_degree=6, initial_infected=5000), 300),
+    (
+        "SIS contagion, arrays, 10,000 agents, scale-free",
+        stepper(ContagionArray, n_agents=10_000, mean_degree=6, initial_infected=5000),
+        300,
+    ),
     ("monoculture, Mesa, 100 agents, 10 base models", stepper(Monoculture, n_models=10), 500),
 ]

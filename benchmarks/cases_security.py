@@ -15,7 +15,9 @@ from mesa_models.security.memory_poisoning import MemoryPoisoning
 
 def _outbreaks(n_agents, runs, rounds):
     def setup():
-        return lambda: simulate(n_agents=n_agents, beta=1.0, gamma=0.0, rounds=rounds, runs=runs, rng=0)
+        return lambda: simulate(
+            n_agents=n_agents, beta=1.0, gamma=0.0, rounds=rounds, runs=runs, rng=0
+        )
 
     return setup
 
@@ -29,11 +31,27 @@ def _defence_batch(runs, rounds, **params):
 
 CASES = [
     ("infectious jailbreak, Mesa, 256 agents", stepper(InfectiousJailbreak), 100),
-    ("infectious jailbreak, fast engine, 500 outbreaks x 10^6 agents x 80 rounds per step", _outbreaks(1_000_000, 500, 80), 5),
-    ("infectious jailbreak, fast engine, 500 outbreaks x 10^8 agents x 80 rounds per step", _outbreaks(100_000_000, 500, 80), 5),
+    (
+        "infectious jailbreak, fast engine, 500 outbreaks x 10^6 agents x 80 rounds per step",
+        _outbreaks(1_000_000, 500, 80),
+        5,
+    ),
+    (
+        "infectious jailbreak, fast engine, 500 outbreaks x 10^8 agents x 80 rounds per step",
+        _outbreaks(100_000_000, 500, 80),
+        5,
+    ),
     ("memory poisoning, Mesa, 100 agents", stepper(MemoryPoisoning), 100),
     ("defence, Mesa, 200 agents", stepper(DefenceModel), 100),
     ("defence, NumPy, 200 agents (dashboard engine)", stepper(DefenceArray), 200),
-    ("defence, NumPy batch, 12 runs x 100 rounds per step (one sweep point)", _defence_batch(12, 100), 5),
-    ("defence, NumPy batch, 12 runs x 100 rounds, 4 segments, budget 10%", _defence_batch(12, 100, segments=4, capacity=0.1), 5),
+    (
+        "defence, NumPy batch, 12 runs x 100 rounds per step (one sweep point)",
+        _defence_batch(12, 100),
+        5,
+    ),
+    (
+        "defence, NumPy batch, 12 runs x 100 rounds, 4 segments, budget 10%",
+        _defence_batch(12, 100, segments=4, capacity=0.1),
+        5,
+    ),
 ]

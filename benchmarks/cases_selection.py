@@ -19,5 +19,9 @@ CASES = [
     ("Moran, Mesa, 30 individuals (lesson demo)", stepper(Moran, n_agents=30, r=1.2), 2000),
     ("bad science, Mesa, 100 labs (one time step)", stepper(BadScience), 200),
     ("bad science, compiled, 100 labs (1,000 time steps per step)", stepper(BadScienceFast), 50),
-    ("bad science, compiled, 5,000 time steps per step (lesson demo)", stepper(BadScienceFast, steps_per_tick=5000), 10),
+    (
+        "bad science, compiled, 5,000 time steps per step (lesson demo)",
+        stepper(BadScienceFast, steps_per_tick=5000),
+        10,
+    ),
 ]

@@ -51,12 +51,17 @@ from mesa_models.commitment.plots import known_share
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--generations", type=int, default=1000)
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--mutation", type=float, default=0.01)
-    parser.add_argument("--parts", default="threshold,errors,evolution",
-                        help="comma-separated parts to run: threshold, errors, evolution (default: all)")
+    parser.add_argument(
+        "--parts",
+        default="threshold,errors,evolution",
+        help="comma-separated parts to run: threshold, errors, evolution (default: all)",
+    )
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     if not parts <= {"threshold", "errors", "evolution"}:
@@ -77,18 +82,29 @@ def run_threshold(args: argparse.Namespace) -> None:
     qs = np.round(np.arange(0, 1.0001, 0.05), 2)
     ratios = [0.1, 0.2, 0.3, 0.5, 0.7]
     k = known_share(100, 500)
-    print(f"q > c/b: n = 100, 500 encounters/generation, mutation {args.mutation}, {args.seeds} seeds, "
-          f"{args.generations} generations; known share {k:.3f}")
+    print(
+        f"q > c/b: n = 100, 500 encounters/generation, mutation {args.mutation}, {args.seeds} seeds, "
+        f"{args.generations} generations; known share {k:.3f}"
+    )
     start = time.perf_counter()
-    table = threshold_sweep(qs, ratios, range(args.seeds), args.generations, initial_defectors=0.0, mutation=args.mutation)
+    table = threshold_sweep(
+        qs,
+        ratios,
+        range(args.seeds),
+        args.generations,
+        initial_defectors=0.0,
+        mutation=args.mutation,
+    )
     late = table.set_index(["c_over_b", "q", "seed"])["cooperation"]
     for ratio in ratios:
         collapsed = [q for q in qs if (late.loc[ratio, q] < 0.1).all()]
         held = [q for q in qs if (late.loc[ratio, q] > 0.9).all()]
         first_held = min((q for q in held if all(p in held for p in qs if p >= q)), default=None)
         means = " ".join(f"{late.loc[ratio, q].mean():.2f}" for q in qs)
-        print(f"  c/b = {ratio}: every seed collapsed up to q = {max(collapsed, default=None)}, every seed cooperated "
-              f"from q = {first_held}; corrected threshold (c/b)/k = {ratio / k:.3f}\n    mean by q: {means}")
+        print(
+            f"  c/b = {ratio}: every seed collapsed up to q = {max(collapsed, default=None)}, every seed cooperated "
+            f"from q = {first_held}; corrected threshold (c/b)/k = {ratio / k:.3f}\n    mean by q: {means}"
+        )
     print(f"  time: {time.perf_counter() - start:.1f} s")
 
 
@@ -97,28 +113,49 @@ def run_errors(args: argparse.Namespace) -> None:
     errors = [0.0, 0.01, 0.02, 0.05, 0.1, 0.2]
     print("perception errors: one generation of 20,000 encounters, 100 discriminators")
     for norm in ("image scoring", "standing"):
-        runs = simulate([s for _ in errors for s in range(args.seeds)], 1, rounds=20_000, mutation=0.0, initial_defectors=0.0,
-                        norm=norm, perception_error=[mu for mu in errors for _ in range(args.seeds)])
+        runs = simulate(
+            [s for _ in errors for s in range(args.seeds)],
+            1,
+            rounds=20_000,
+            mutation=0.0,
+            initial_defectors=0.0,
+            norm=norm,
+            perception_error=[mu for mu in errors for _ in range(args.seeds)],
+        )
         coop = runs.cooperation[:, 0].reshape(len(errors), args.seeds).mean(axis=1)
         good = runs.good[:, 0].reshape(len(errors), args.seeds).mean(axis=1)
         for mu, c, g in zip(errors, coop, good, strict=True):
-            print(f"  {norm:13s} mu = {mu:<5}: cooperation {c:.3f}, good share {g:.3f}, fixed point {reputation_fixed_point(norm, 0.0, mu):.3f}")
+            print(
+                f"  {norm:13s} mu = {mu:<5}: cooperation {c:.3f}, good share {g:.3f}, fixed point {reputation_fixed_point(norm, 0.0, mu):.3f}"
+            )
     print(f"  time: {time.perf_counter() - start:.1f} s")
 
 
 def run_evolution(args: argparse.Namespace) -> None:
     start = time.perf_counter()
-    print(f"evolution under perception error 0.05: c/b = 0.2, 2,000 encounters/generation, ALLC mutants allowed, "
-          f"{args.seeds} seeds, {args.generations} generations (shares: mean over the last half)")
+    print(
+        f"evolution under perception error 0.05: c/b = 0.2, 2,000 encounters/generation, ALLC mutants allowed, "
+        f"{args.seeds} seeds, {args.generations} generations (shares: mean over the last half)"
+    )
     for norm in ("image scoring", "standing"):
-        runs = simulate(range(args.seeds), args.generations, norm=norm, perception_error=0.05, initial_defectors=0.0,
-                        allow_cooperators=True, rounds=2000, cost=0.2)
+        runs = simulate(
+            range(args.seeds),
+            args.generations,
+            norm=norm,
+            perception_error=0.05,
+            initial_defectors=0.0,
+            allow_cooperators=True,
+            rounds=2000,
+            cost=0.2,
+        )
         half = args.generations // 2
         coop = runs.late_cooperation()
         alld = runs.defectors[:, -half:].mean(axis=1)
-        print(f"  {norm:13s}: cooperation by seed {np.round(coop, 2).tolist()}; seeds taken over by ALLD (> 0.9): "
-              f"{int((alld > 0.9).sum())} of {args.seeds}; mean shares DISC {runs.discriminators[:, -half:].mean():.2f}, "
-              f"ALLC {runs.cooperators[:, -half:].mean():.2f}, ALLD {alld.mean():.2f}")
+        print(
+            f"  {norm:13s}: cooperation by seed {np.round(coop, 2).tolist()}; seeds taken over by ALLD (> 0.9): "
+            f"{int((alld > 0.9).sum())} of {args.seeds}; mean shares DISC {runs.discriminators[:, -half:].mean():.2f}, "
+            f"ALLC {runs.cooperators[:, -half:].mean():.2f}, ALLD {alld.mean():.2f}"
+        )
     print(f"  time: {time.perf_counter() - start:.1f} s")
 
 

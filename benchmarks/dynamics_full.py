@@ -52,28 +52,40 @@ from mesa_models.dynamics.lab import reference_first_bifurcation
 def brock_hommes() -> None:
     start = time.perf_counter()
     numerical = reference_first_bifurcation(1.2, 1.1, 1.0)
-    print(f"first bifurcation: numerical {numerical:.5f}, analytic ln 11 = {pitchfork_beta():.5f} "
-          f"(difference {abs(numerical - pitchfork_beta()):.1e})")
+    print(
+        f"first bifurcation: numerical {numerical:.5f}, analytic ln 11 = {pitchfork_beta():.5f} "
+        f"(difference {abs(numerical - pitchfork_beta()):.1e})"
+    )
     print(f"Hopf point of the non-fundamental steady states: beta** = {hopf_beta():.4f}")
     betas = np.linspace(0, 6, 1001)
     beta_points, x_points = bifurcation_points(betas, transient=10_000, keep=500)
     spread = x_points.reshape(500, -1).max(axis=0) - x_points.reshape(500, -1).min(axis=0)
-    print(f"bifurcation diagram: 1,001 betas x 500 points after 10,000 periods; the long-run spread of x exceeds "
-          f"0.01 from beta = {betas[np.argmax(spread > 0.01)]:.3f}")
+    print(
+        f"bifurcation diagram: 1,001 betas x 500 points after 10,000 periods; the long-run spread of x exceeds "
+        f"0.01 from beta = {betas[np.argmax(spread > 0.01)]:.3f}"
+    )
     exponent = lyapunov_exponents([3.6], steps=100_000, transient=10_000)[0]
-    print(f"largest Lyapunov exponent at beta = 3.6 over 100,000 periods: {exponent:.4f} "
-          f"({'in' if 0.025 <= exponent <= 0.026 else 'OUTSIDE'} the lesson's range 0.025-0.026)")
+    print(
+        f"largest Lyapunov exponent at beta = 3.6 over 100,000 periods: {exponent:.4f} "
+        f"({'in' if 0.025 <= exponent <= 0.026 else 'OUTSIDE'} the lesson's range 0.025-0.026)"
+    )
     chaotic = betas[betas > hopf_beta() + 0.25]
     exponents = lyapunov_exponents(chaotic, steps=20_000, transient=2000)
-    print(f"beyond beta = {chaotic.min():.2f}: {np.mean(exponents > 0):.0%} of {chaotic.size} betas have a positive exponent "
-          f"(median {np.median(exponents):.4f})")
+    print(
+        f"beyond beta = {chaotic.min():.2f}: {np.mean(exponents > 0):.0%} of {chaotic.size} betas have a positive exponent "
+        f"(median {np.median(exponents):.4f})"
+    )
     print(f"Brock & Hommes: {time.perf_counter() - start:.1f} s\n")
 
 
 def beer_game() -> None:
     start = time.perf_counter()
     step = play()
-    print("bullwhip ratios, Sterman's estimates (retailer .. factory):", np.round(step["ratios"], 2), f"team cost ${step['cost']:,.0f}")
+    print(
+        "bullwhip ratios, Sterman's estimates (retailer .. factory):",
+        np.round(step["ratios"], 2),
+        f"team cost ${step['cost']:,.0f}",
+    )
     for name, kwargs in {
         "share point-of-sale data": {"share_pos": True},
         "count the supply line": {"beta": 1.0, "s_prime": full_supply_line_s_prime()},
@@ -87,8 +99,10 @@ def beer_game() -> None:
         ratios = play(demand=demand)["ratios"]
         increasing += bool((np.diff(ratios) > 0).all())
         factory.append(ratios[3])
-    print(f"1,000 games with noisy demand (sd 1 case): ratios increase stage by stage in {increasing / 10:.1f}% of them; "
-          f"median factory ratio {np.median(factory):.1f}")
+    print(
+        f"1,000 games with noisy demand (sd 1 case): ratios increase stage by stage in {increasing / 10:.1f}% of them; "
+        f"median factory ratio {np.median(factory):.1f}"
+    )
     print(f"beer game: {time.perf_counter() - start:.1f} s\n")
 
 
@@ -103,17 +117,25 @@ def flash_crash(n_seeds: int) -> None:
     falls = table.pivot(index="seed", columns="setting", values="drawdown")
     for name in settings:
         column = falls[name]
-        print(f"  {name:22s} largest fall {column.min():.2f}-{column.max():.2f}% (median {column.median():.2f}%)")
+        print(
+            f"  {name:22s} largest fall {column.min():.2f}-{column.max():.2f}% (median {column.median():.2f}%)"
+        )
     for name in list(settings)[1:]:
-        print(f"  {name} limits the fall in {np.mean(falls[name] < falls['no breaker']):.0%} of {n_seeds} seeds")
+        print(
+            f"  {name} limits the fall in {np.mean(falls[name] < falls['no breaker']):.0%} of {n_seeds} seeds"
+        )
     done = table.groupby("setting")["seller_done"].agg(["min", "max"]) / 60
     print("  sell order complete (minutes from the start):", done.round(1).to_dict(orient="index"))
-    print(f"flash crash, {n_seeds} seeds x 3 settings x 35 minutes: {time.perf_counter() - start:.1f} s "
-          f"({3 * n_seeds * 2100 / (time.perf_counter() - start):,.0f} simulated seconds per second)\n")
+    print(
+        f"flash crash, {n_seeds} seeds x 3 settings x 35 minutes: {time.perf_counter() - start:.1f} s "
+        f"({3 * n_seeds * 2100 / (time.perf_counter() - start):,.0f} simulated seconds per second)\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", choices=("bh", "beer", "crash"), help="run one part")
     parser.add_argument("--seeds", type=int, default=100, help="flash-crash seeds (default 100)")
     args = parser.parse_args(argv)

@@ -48,7 +48,11 @@ import time
 import numpy as np
 
 from mesa_models.emergence.amplification import SCALES, AmplificationModel, component_check
-from mesa_models.emergence.collapse import expected_sd_factor, log_variance_drift, log_variance_step_variance
+from mesa_models.emergence.collapse import (
+    expected_sd_factor,
+    log_variance_drift,
+    log_variance_step_variance,
+)
 from mesa_models.emergence.collapse_fast import simulate_collapse
 from mesa_models.emergence.consensus import DeGrootModel
 from mesa_models.emergence.schelling_fast import SchellingArray
@@ -64,7 +68,11 @@ ESRH_CASES = {
 
 
 def degroot(n_agents: int, seeds: range) -> None:
-    runs = (("scale-free", n_agents, 300), ("small world", max(n_agents // 3, 30), 2000), ("complete", n_agents, 30))
+    runs = (
+        ("scale-free", n_agents, 300),
+        ("small world", max(n_agents // 3, 30), 2000),
+        ("complete", n_agents, 30),
+    )
     for network, n_agents, steps in runs:
         start = time.perf_counter()
         errors = []
@@ -73,8 +81,10 @@ def degroot(n_agents: int, seeds: range) -> None:
             model.run_for(steps)
             errors.append(float(np.abs(model.opinions() - model.predicted).max()))
             hub = model.weights.max() * n_agents
-        print(f"  {network:11s} {n_agents} agents, {steps} steps, {len(seeds)} seeds: largest |opinion - pi.x0| = "
-              f"{max(errors):.1e}; most central agent weighs {hub:.1f} x average  [{time.perf_counter() - start:.1f} s]")
+        print(
+            f"  {network:11s} {n_agents} agents, {steps} steps, {len(seeds)} seeds: largest |opinion - pi.x0| = "
+            f"{max(errors):.1e}; most central agent weighs {hub:.1f} x average  [{time.perf_counter() - start:.1f} s]"
+        )
 
 
 def collapse(n_models: int, generations: int, sizes: tuple[int, ...]) -> None:
@@ -83,15 +93,19 @@ def collapse(n_models: int, generations: int, sizes: tuple[int, ...]) -> None:
         history = simulate_collapse(generations, rng=m, n_models=n_models, sample_size=m)
         wall = time.perf_counter() - start
         d, v = log_variance_drift(m), log_variance_step_variance(m)
-        print(f"  M = {m}: d_M = {d:.5f}, c_M = {expected_sd_factor(m):.5f}  [{wall:.1f} s for {n_models} x {generations} generations]")
+        print(
+            f"  M = {m}: d_M = {d:.5f}, c_M = {expected_sd_factor(m):.5f}  [{wall:.1f} s for {n_models} x {generations} generations]"
+        )
         for n in sorted({10, 100, generations // 4, generations // 2, generations}):
             sigma = history.sigma[n]
             # Below about 1e-8 relative to the mean, a model's samples are no longer resolved in
             # floating point: the variance estimate is rounding noise and soon exactly 0 -- the
             # absorbing delta function Shumailov et al. point out for discrete representations.
             resolved = sigma > 1e-10 * np.maximum(np.abs(history.mu[n]), 1.0)
-            text = (f"    n = {n:5d}: median var {np.median(sigma ** 2):.3g} vs exp(n d_M) {math.exp(n * d):.3g}; "
-                    f"collapsed {np.mean(sigma < 0.1):.0%}")
+            text = (
+                f"    n = {n:5d}: median var {np.median(sigma**2):.3g} vs exp(n d_M) {math.exp(n * d):.3g}; "
+                f"collapsed {np.mean(sigma < 0.1):.0%}"
+            )
             if resolved.all():
                 log_var = np.log(sigma**2)
                 z = (log_var.mean() - n * d) / math.sqrt(n * v / n_models)
@@ -108,22 +122,47 @@ def collapse(n_models: int, generations: int, sizes: tuple[int, ...]) -> None:
 def schelling(size: int, seeds: range, steps: int) -> None:
     for wanted in (0.25, 0.3, 0.5):
         start = time.perf_counter()
-        finals = [run(SchellingArray, steps, rng=s, width=size, height=size, wanted=wanted)["similar"].iloc[-1] for s in seeds]
-        print(f"  {size}x{size}, wanted {wanted}: like neighbours after {steps} steps {np.mean(finals):.3f} "
-              f"(range {min(finals):.3f}-{max(finals):.3f}, {len(seeds)} seeds)  [{time.perf_counter() - start:.1f} s]")
+        finals = [
+            run(SchellingArray, steps, rng=s, width=size, height=size, wanted=wanted)[
+                "similar"
+            ].iloc[-1]
+            for s in seeds
+        ]
+        print(
+            f"  {size}x{size}, wanted {wanted}: like neighbours after {steps} steps {np.mean(finals):.3f} "
+            f"(range {min(finals):.3f}-{max(finals):.3f}, {len(seeds)} seeds)  [{time.perf_counter() - start:.1f} s]"
+        )
 
 
 def esrh(n_tasks: int, seeds: range) -> None:
     start = time.perf_counter()
     print("  failure shares (mean over seeds) at each scale; component tests:")
     for name, params in ESRH_CASES.items():
-        passed = all(component_check(AmplificationModel(rng=s, scale="cross-system", n_tasks=n_tasks, **params))["passed"].all() for s in seeds)
+        passed = all(
+            component_check(
+                AmplificationModel(rng=s, scale="cross-system", n_tasks=n_tasks, **params)
+            )["passed"].all()
+            for s in seeds
+        )
         shares = []
         for scale in SCALES:
             steps = 100 if scale == "temporal" else 20
-            shares.append(np.mean([run(AmplificationModel, steps, rng=s, scale=scale, n_tasks=n_tasks, **params)["failures"].iloc[-10:].mean()
-                                   for s in seeds]))
-        print(f"    {name:12s} components {'pass' if passed else 'FAIL'}; " + ", ".join(f"{s} {x:.1%}" for s, x in zip(SCALES, shares)))
+            shares.append(
+                np.mean(
+                    [
+                        run(
+                            AmplificationModel, steps, rng=s, scale=scale, n_tasks=n_tasks, **params
+                        )["failures"]
+                        .iloc[-10:]
+                        .mean()
+                        for s in seeds
+                    ]
+                )
+            )
+        print(
+            f"    {name:12s} components {'pass' if passed else 'FAIL'}; "
+            + ", ".join(f"{s} {x:.1%}" for s, x in zip(SCALES, shares))
+        )
     print(f"  [{time.perf_counter() - start:.1f} s]")
 
 
@@ -131,31 +170,55 @@ def split_tasks(tasks: int, steps: int) -> None:
     start = time.perf_counter()
     rows = []
     for k in (1, 2, 3, 4, 6):
-        frame = run(SplitTaskModel, steps, rng=k,
-                    n_subtasks=k, tasks_per_step=tasks)
+        frame = run(SplitTaskModel, steps, rng=k, n_subtasks=k, tasks_per_step=tasks)
         rows.append(f"{k}: {frame['harmful_completed'].iloc[1:].mean():.3f}")
     print("  harmful tasks completed by number of pieces: " + ", ".join(rows))
     for monitor in ("agent", "window", "plan"):
-        calibration = monitor_scores(max(20_000 // tasks, 1), rng=100, monitor=monitor, harmful_share=0.0, tasks_per_step=tasks)
+        calibration = monitor_scores(
+            max(20_000 // tasks, 1),
+            rng=100,
+            monitor=monitor,
+            harmful_share=0.0,
+            tasks_per_step=tasks,
+        )
         threshold = threshold_for_budget(calibration["benign"], 0.01)
         traffic = monitor_scores(steps, rng=0, monitor=monitor, tasks_per_step=tasks)
-        print(f"  {monitor:6s} monitor at a 1 % budget: benign stopped {np.mean(traffic['benign'] > threshold):.3f}, "
-              f"harmful stopped {np.mean(traffic['harmful'] > threshold):.3f}")
+        print(
+            f"  {monitor:6s} monitor at a 1 % budget: benign stopped {np.mean(traffic['benign'] > threshold):.3f}, "
+            f"harmful stopped {np.mean(traffic['harmful'] > threshold):.3f}"
+        )
     print(f"  [{time.perf_counter() - start:.1f} s]")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     args = parser.parse_args(argv)
     quick = args.quick
     total = time.perf_counter()
     sections = [
         ("1. DeGroot consensus", lambda: degroot(200 if quick else 1000, range(2 if quick else 3))),
-        ("2. Model collapse, Theorem 3.1", lambda: collapse(200 if quick else 1000, 200 if quick else 2000, (10, 100) if quick else (10, 100, 1000))),
-        ("3. Schelling's tipping point", lambda: schelling(60 if quick else 200, range(2 if quick else 5), 100 if quick else 200)),
+        (
+            "2. Model collapse, Theorem 3.1",
+            lambda: collapse(
+                200 if quick else 1000,
+                200 if quick else 2000,
+                (10, 100) if quick else (10, 100, 1000),
+            ),
+        ),
+        (
+            "3. Schelling's tipping point",
+            lambda: schelling(
+                60 if quick else 200, range(2 if quick else 5), 100 if quick else 200
+            ),
+        ),
         ("4. ESRH failures", lambda: esrh(1000 if quick else 10_000, range(2 if quick else 10))),
-        ("5. Split tasks and monitors", lambda: split_tasks(200 if quick else 1000, 20 if quick else 200)),
+        (
+            "5. Split tasks and monitors",
+            lambda: split_tasks(200 if quick else 1000, 20 if quick else 200),
+        ),
     ]
     for title, section in sections:
         print(title)

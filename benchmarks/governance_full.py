@@ -64,25 +64,50 @@ def k_of_n() -> None:
     for rho in (0.0, 0.1, 0.3):
         row = []
         for k in range(1, 9):
-            sim = simulate_oversight(100, 50, rng=1000 * k + int(10 * rho), n_proposers=200, misaligned_share=1.0,
-                                     high_risk_share=1.0, n_auditors=k, k=k, correlation=rho, pool_size=60)
+            sim = simulate_oversight(
+                100,
+                50,
+                rng=1000 * k + int(10 * rho),
+                n_proposers=200,
+                misaligned_share=1.0,
+                high_risk_share=1.0,
+                n_auditors=k,
+                k=k,
+                correlation=rho,
+                pool_size=60,
+            )
             passed = sim["residual_harm"][:, 1:].mean() / 10
             exact = panel_pass_probability(0.2, k, k, correlation=rho)
             se = math.sqrt(exact * (1 - exact) / 1_000_000)
             worst = max(worst, abs(passed - exact) / se)
             row.append(f"k={k}: {passed:.6f} ({exact:.6f})")
         print(f"1. correlation {rho}: " + ", ".join(row))
-    for label, kw in (("one base model, rho 0.3", dict(correlation=0.3)), ("three base models, rho 0.3", dict(correlation=0.3, families=3))):
+    for label, kw in (
+        ("one base model, rho 0.3", dict(correlation=0.3)),
+        ("three base models, rho 0.3", dict(correlation=0.3, families=3)),
+    ):
         row = []
         for layers in range(1, 6):
-            sim = simulate_oversight(100, 50, rng=layers, n_proposers=200, misaligned_share=1.0, high_risk_share=1.0,
-                                     n_auditors=3, k=2, layers=layers, **kw)
+            sim = simulate_oversight(
+                100,
+                50,
+                rng=layers,
+                n_proposers=200,
+                misaligned_share=1.0,
+                high_risk_share=1.0,
+                n_auditors=3,
+                k=2,
+                layers=layers,
+                **kw,
+            )
             passed = sim["residual_harm"][:, 1:].mean() / 10
             exact = panel_pass_probability(0.2, 3, 2, layers=layers, **kw)
             worst = max(worst, abs(passed - exact) / math.sqrt(exact * (1 - exact) / 1_000_000))
             row.append(f"L={layers}: {passed:.5f} ({exact:.5f})")
         print(f"1. 2-of-3 panels, {label}: " + ", ".join(row))
-    print(f"1. largest deviation from the exact rates: {worst:.1f} standard errors [{time.perf_counter() - start:.1f} s]")
+    print(
+        f"1. largest deviation from the exact rates: {worst:.1f} standard errors [{time.perf_counter() - start:.1f} s]"
+    )
 
 
 def learned(sessions: int) -> None:
@@ -91,18 +116,41 @@ def learned(sessions: int) -> None:
     new = simulate(seeds=range(sessions, 2 * sessions), delta=0.95, progress=False)
     learn = time.perf_counter() - start
     check = draw_scenarios(20, 1)
-    surplus = {name: np.mean([np.mean([LearnedPricingSystem(b, j)(s, np.random.default_rng(i)) for i, s in enumerate(check)])
-                              for j in range(sessions)]) for name, b in (("old", old), ("new", new))}
-    print(f"2. {sessions} sessions per version at the paper's scale: profit gain {old.profit_gain().mean():.3f} (delta 0.5) "
-          f"vs {new.profit_gain().mean():.3f} (delta 0.95); customer surplus {surplus['old']:.4f} vs {surplus['new']:.4f} "
-          f"per period [learning {learn:.1f} s]")
+    surplus = {
+        name: np.mean(
+            [
+                np.mean(
+                    [
+                        LearnedPricingSystem(b, j)(s, np.random.default_rng(i))
+                        for i, s in enumerate(check)
+                    ]
+                )
+                for j in range(sessions)
+            ]
+        )
+        for name, b in (("old", old), ("new", new))
+    }
+    print(
+        f"2. {sessions} sessions per version at the paper's scale: profit gain {old.profit_gain().mean():.3f} (delta 0.5) "
+        f"vs {new.profit_gain().mean():.3f} (delta 0.95); customer surplus {surplus['old']:.4f} vs {surplus['new']:.4f} "
+        f"per period [learning {learn:.1f} s]"
+    )
     rates = {}
     for n_scenarios in (2, 3, 5, 10):
-        flags = [evaluate_change(LearnedPricingSystem(old, j), LearnedPricingSystem(new, j),
-                                 draw_scenarios(n_scenarios, 100 * j + rep), rep)["flagged"]
-                 for j in range(sessions) for rep in range(5)]
+        flags = [
+            evaluate_change(
+                LearnedPricingSystem(old, j),
+                LearnedPricingSystem(new, j),
+                draw_scenarios(n_scenarios, 100 * j + rep),
+                rep,
+            )["flagged"]
+            for j in range(sessions)
+            for rep in range(5)
+        ]
         rates[n_scenarios] = float(np.mean(flags))
-    print(f"2. share of evaluations that flag the change, by scenarios: {rates} [{time.perf_counter() - start:.1f} s]")
+    print(
+        f"2. share of evaluations that flag the change, by scenarios: {rates} [{time.perf_counter() - start:.1f} s]"
+    )
 
 
 def power(repeats: int) -> None:
@@ -110,15 +158,26 @@ def power(repeats: int) -> None:
     baseline = PricingSystem(0.0)
     counts = (2, 3, 5, 10, 20, 40)
     for d in (0.01, 0.02, 0.05):
-        diffs = evaluate_change(baseline, PricingSystem(d), draw_scenarios(5000, 7), 7)["differences"]
+        diffs = evaluate_change(baseline, PricingSystem(d), draw_scenarios(5000, 7), 7)[
+            "differences"
+        ]
         effect = diffs.mean() / diffs.std(ddof=1)
         simulated = [detection_power(baseline, PricingSystem(d), s, repeats, rng=s) for s in counts]
         predicted = [power_prediction(effect, s) for s in counts]
-        print(f"3. degradation {d:.0%} (effect {effect:.3f} sd): " + ", ".join(
-            f"S={s}: {a:.3f} ({b:.3f})" for s, a, b in zip(counts, simulated, predicted, strict=True)))
-    alarms = [detection_power(baseline, PricingSystem(0.0), s, repeats, rng=100 + s) for s in counts]
-    print(f"3. false alarms of a harmless change: {', '.join(f'{a:.3f}' for a in alarms)} (level 0.05) "
-          f"[{time.perf_counter() - start:.1f} s]")
+        print(
+            f"3. degradation {d:.0%} (effect {effect:.3f} sd): "
+            + ", ".join(
+                f"S={s}: {a:.3f} ({b:.3f})"
+                for s, a, b in zip(counts, simulated, predicted, strict=True)
+            )
+        )
+    alarms = [
+        detection_power(baseline, PricingSystem(0.0), s, repeats, rng=100 + s) for s in counts
+    ]
+    print(
+        f"3. false alarms of a harmless change: {', '.join(f'{a:.3f}' for a in alarms)} (level 0.05) "
+        f"[{time.perf_counter() - start:.1f} s]"
+    )
 
 
 def accountability() -> None:
@@ -128,19 +187,33 @@ def accountability() -> None:
         model.run_for(200_000)
         exact = expected_attribution(human_standard=standard)
         total = sum(exact.values())
-        got = ", ".join(f"{r} {model.shapley_total[r] / model.total_harm:.3f} ({exact[r] / total:.3f})" for r in ROLES)
-        print(f"4. human standard {standard}: {model.failed_tasks} failures in 200,000 tasks; Shapley shares {got}")
+        got = ", ".join(
+            f"{r} {model.shapley_total[r] / model.total_harm:.3f} ({exact[r] / total:.3f})"
+            for r in ROLES
+        )
+        print(
+            f"4. human standard {standard}: {model.failed_tasks} failures in 200,000 tasks; Shapley shares {got}"
+        )
     print(f"4. [{time.perf_counter() - start:.1f} s]")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=1000)
-    parser.add_argument("--parts", nargs="*", type=int, default=[1, 2, 3, 4], help="which parts to run (1-4)")
+    parser.add_argument(
+        "--parts", nargs="*", type=int, default=[1, 2, 3, 4], help="which parts to run (1-4)"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
-    parts = {1: k_of_n, 2: lambda: learned(args.sessions), 3: lambda: power(args.repeats), 4: accountability}
+    parts = {
+        1: k_of_n,
+        2: lambda: learned(args.sessions),
+        3: lambda: power(args.repeats),
+        4: accountability,
+    }
     for part in args.parts:
         parts[part]()
     print(f"total wall time {time.perf_counter() - start:.1f} s")

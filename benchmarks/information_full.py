@@ -56,7 +56,9 @@ def timed(label: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="smaller runs for a quick look")
     args = parser.parse_args(argv)
     q = args.quick
@@ -67,12 +69,23 @@ def main(argv: list[str] | None = None) -> int:
         runs = simulate_lemons(20, seeds=range(seeds), n_sellers=sellers)
         theory = akerlof_price_path(19)
         deviation = np.abs(runs.price[:, 1:] - theory).max()
-        print(f"   {sellers:,} sellers, {seeds} seeds: price path vs 1.5 (3/4)^t, largest deviation {deviation:.4f}")
-        print(f"   volume in periods 1, 5, 10, 20: {np.round(runs.volume[:, [1, 5, 10, 20]].mean(axis=0), 4)}")
+        print(
+            f"   {sellers:,} sellers, {seeds} seeds: price path vs 1.5 (3/4)^t, largest deviation {deviation:.4f}"
+        )
+        print(
+            f"   volume in periods 1, 5, 10, 20: {np.round(runs.volume[:, [1, 5, 10, 20]].mean(axis=0), 4)}"
+        )
 
     with timed("2. certifier accuracy sweep (4 grades)"):
         sellers, seeds = (2_000, 10) if q else (10_000, 50)
-        table = sweep_lemons("certifier_accuracy", np.round(np.arange(0, 1.01, 0.1), 1), 30, seeds=range(seeds), grades=4, n_sellers=sellers)
+        table = sweep_lemons(
+            "certifier_accuracy",
+            np.round(np.arange(0, 1.01, 0.1), 1),
+            30,
+            seeds=range(seeds),
+            grades=4,
+            n_sellers=sellers,
+        )
         print(f"   {sellers:,} sellers, {seeds} seeds, mean of the last 10 of 30 periods")
         print(table[["volume", "volume_sd", "efficiency", "welfare"]].round(3).to_string())
 
@@ -80,9 +93,13 @@ def main(argv: list[str] | None = None) -> int:
         rounds, pairs = (2_000, 500) if q else (10_000, 1_000)
         runs = simulate_auction(rounds, seeds=[0], n_pairs=pairs, keep_meetings=True)
         n = rounds * pairs
-        print(f"   {n:,} meetings: efficiency {runs.efficiency():.5f} +- {runs.standard_error():.5f} (published 27/32 = {CS_EFFICIENCY:.5f})")
+        print(
+            f"   {n:,} meetings: efficiency {runs.efficiency():.5f} +- {runs.standard_error():.5f} (published 27/32 = {CS_EFFICIENCY:.5f})"
+        )
         trade_se = np.sqrt(CS_TRADE_PROBABILITY * (1 - CS_TRADE_PROBABILITY) / n)
-        print(f"   trade rate {runs.trade_rate():.5f} +- {trade_se:.5f} (published 9/32 = {CS_TRADE_PROBABILITY:.5f})")
+        print(
+            f"   trade rate {runs.trade_rate():.5f} +- {trade_se:.5f} (published 9/32 = {CS_TRADE_PROBABILITY:.5f})"
+        )
 
     with timed("4. learning traders (50 pairs, 10,000 rounds)"):
         seeds = 3 if q else 10
@@ -91,15 +108,21 @@ def main(argv: list[str] | None = None) -> int:
             runs = simulate_auction(10_000, seeds=[seed], strategy="learning")
             greedy.append(greedy_efficiency(runs))
             late.append(runs.efficiency(last=2000))
-        print(f"   {seeds} seeds: greedy efficiency {np.min(greedy):.3f}-{np.max(greedy):.3f} (mean {np.mean(greedy):.3f}); "
-              f"last 2,000 rounds with exploration {np.min(late):.3f}-{np.max(late):.3f}")
+        print(
+            f"   {seeds} seeds: greedy efficiency {np.min(greedy):.3f}-{np.max(greedy):.3f} (mean {np.mean(greedy):.3f}); "
+            f"last 2,000 rounds with exploration {np.min(late):.3f}-{np.max(late):.3f}"
+        )
 
     with timed("5. biased signalling game"):
         pairs, rounds = (40, 15_000) if q else (100, 30_000)
         biases = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
         runs = simulate_signalling(rounds, biases=biases, n_pairs=pairs, seed=0)
-        for b, bits, share in zip(biases, runs.information_by_bias(), runs.signalling_systems(), strict=True):
-            print(f"   b = {b:.2f}: {bits:.3f} bits, signalling systems {share:.0%}, Crawford-Sobel N(b) = {crawford_sobel_max_messages(b)}")
+        for b, bits, share in zip(
+            biases, runs.information_by_bias(), runs.signalling_systems(), strict=True
+        ):
+            print(
+                f"   b = {b:.2f}: {bits:.3f} bits, signalling systems {share:.0%}, Crawford-Sobel N(b) = {crawford_sobel_max_messages(b)}"
+            )
         print(f"   ({pairs} pairs per bias, {rounds:,} rounds)")
 
     print(f"\nwall time: {time.perf_counter() - start:,.1f} s")

@@ -47,7 +47,26 @@ from mesa_models.networks import (
     theoretical_window,
 )
 
-Z_VALUES = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 5.75, 6.0, 6.25, 6.5, 7.0, 8.0, 10.0)
+Z_VALUES = (
+    0.5,
+    1.0,
+    1.5,
+    2.0,
+    2.5,
+    3.0,
+    3.5,
+    4.0,
+    4.5,
+    5.0,
+    5.5,
+    5.75,
+    6.0,
+    6.25,
+    6.5,
+    7.0,
+    8.0,
+    10.0,
+)
 LAMBDAS = (0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30)
 
 
@@ -61,18 +80,29 @@ def watts(realizations: int, seed: int) -> pd.DataFrame:
     print(frame.round(4).to_string(index=False))
     inside = frame[frame["frequency"] > 0]["z"]
     print(f"global cascades observed for {inside.min():g} <= z <= {inside.max():g}")
-    print(f"time: {seconds:.1f} s for {len(Z_VALUES) * realizations:,} cascades ({seconds / (len(Z_VALUES) * realizations) * 1e3:.2f} ms each)")
+    print(
+        f"time: {seconds:.1f} s for {len(Z_VALUES) * realizations:,} cascades ({seconds / (len(Z_VALUES) * realizations) * 1e3:.2f} ms each)"
+    )
     return frame
 
 
 def thresholds(n: int, seeds: tuple[int, ...]) -> pd.DataFrame:
     start = time.perf_counter()
     settings = dict(n=n, mean_degree=6, mu=1.0, steps=500, window=200, seeds=seeds)
-    curves = {top: prevalence_curve(LAMBDAS, topology=top, **settings) for top in ("random", "scale-free")}
+    curves = {
+        top: prevalence_curve(LAMBDAS, topology=top, **settings) for top in ("random", "scale-free")
+    }
     seconds = time.perf_counter() - start
-    table = pd.DataFrame({"lambda": LAMBDAS, **{top: c["prevalence"].to_numpy() for top, c in curves.items()},
-                          **{f"{top} survived": c["survived"].to_numpy() for top, c in curves.items()}})
-    print(f"\n== Pastor-Satorras & Vespignani (2001): SIS, mean degree 6, mu = 1, N = {n:,}, seeds {seeds} ==")
+    table = pd.DataFrame(
+        {
+            "lambda": LAMBDAS,
+            **{top: c["prevalence"].to_numpy() for top, c in curves.items()},
+            **{f"{top} survived": c["survived"].to_numpy() for top, c in curves.items()},
+        }
+    )
+    print(
+        f"\n== Pastor-Satorras & Vespignani (2001): SIS, mean degree 6, mu = 1, N = {n:,}, seeds {seeds} =="
+    )
     print(table.round(4).to_string(index=False))
     print(f"time: {seconds:.1f} s")
     start = time.perf_counter()
@@ -80,7 +110,14 @@ def thresholds(n: int, seeds: tuple[int, ...]) -> pd.DataFrame:
     for size in (1_000, 10_000, 100_000):
         for top in ("random", "scale-free"):
             values = [spectral_radius((size, graph_edges(top, size, 6, s))) for s in (0, 1, 2)]
-            rows.append({"n": size, "topology": top, "largest eigenvalue": np.mean(values), "1/eigenvalue": 1 / np.mean(values)})
+            rows.append(
+                {
+                    "n": size,
+                    "topology": top,
+                    "largest eigenvalue": np.mean(values),
+                    "1/eigenvalue": 1 / np.mean(values),
+                }
+            )
     radius = pd.DataFrame(rows)
     print("\nthreshold estimate 1 / largest eigenvalue (mean of 3 graphs):")
     print(radius.round(3).to_string(index=False))
@@ -91,19 +128,35 @@ def thresholds(n: int, seeds: tuple[int, ...]) -> pd.DataFrame:
 def patching(n: int, seeds: tuple[int, ...]) -> pd.DataFrame:
     start = time.perf_counter()
     budgets = [0] + [int(n * share) for share in (0.01, 0.02, 0.05, 0.10)]
-    frame = patching_effect(budgets, strategies=("random", "hubs"), spreading_rate=0.2, n=n, mean_degree=6,
-                            steps=500, window=200, seeds=seeds)
-    print(f"\n== Pastor-Satorras & Vespignani (2002): patching at lambda = 0.2, scale-free, N = {n:,}, seeds {seeds} ==")
+    frame = patching_effect(
+        budgets,
+        strategies=("random", "hubs"),
+        spreading_rate=0.2,
+        n=n,
+        mean_degree=6,
+        steps=500,
+        window=200,
+        seeds=seeds,
+    )
+    print(
+        f"\n== Pastor-Satorras & Vespignani (2002): patching at lambda = 0.2, scale-free, N = {n:,}, seeds {seeds} =="
+    )
     print(frame.round(4).to_string(index=False))
     print(f"time: {time.perf_counter() - start:.1f} s")
     return frame
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="200 runs per z; N = 20,000 for the SIS parts")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="200 runs per z; N = 20,000 for the SIS parts"
+    )
     parser.add_argument("--part", choices=("all", "watts", "thresholds", "patching"), default="all")
-    parser.add_argument("--realizations", type=int, default=None, help="runs per z (default 1,000; --quick 200)")
+    parser.add_argument(
+        "--realizations", type=int, default=None, help="runs per z (default 1,000; --quick 200)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     realizations = args.realizations or (200 if args.quick else 1_000)

@@ -77,12 +77,34 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str, str]] = []
 
-    def add(self, kind: str, item: str, measure: str, value: str, budget: str = "-", status: str = "info") -> None:
+    def add(
+        self,
+        kind: str,
+        item: str,
+        measure: str,
+        value: str,
+        budget: str = "-",
+        status: str = "info",
+    ) -> None:
         self.rows.append((kind, item, measure, value, budget, status))
-        print(f"  {kind:<8} {item[:60]:<60} {measure:<12} {value:>14}  {budget:<9} {status}", file=sys.stderr, flush=True)
+        print(
+            f"  {kind:<8} {item[:60]:<60} {measure:<12} {value:>14}  {budget:<9} {status}",
+            file=sys.stderr,
+            flush=True,
+        )
 
-    def budget(self, kind: str, item: str, measure: str, value: float, limit: float, fmt: Callable[[float], str]) -> None:
-        self.add(kind, item, measure, fmt(value), f"< {fmt(limit)}", "PASS" if value < limit else "OVER")
+    def budget(
+        self,
+        kind: str,
+        item: str,
+        measure: str,
+        value: float,
+        limit: float,
+        fmt: Callable[[float], str],
+    ) -> None:
+        self.add(
+            kind, item, measure, fmt(value), f"< {fmt(limit)}", "PASS" if value < limit else "OVER"
+        )
 
     def print(self) -> None:
         header = ("kind", "item", "measure", "value", "budget", "status")
@@ -93,8 +115,10 @@ class Table:
         for row in self.rows:
             print(line.format(*row))
         counts = {s: sum(r[5] == s for r in self.rows) for s in ("PASS", "OVER", "ERROR")}
-        print(f"\n{counts['PASS']} PASS, {counts['OVER']} OVER, {counts['ERROR']} ERROR "
-              f"(one core; budgets from DESIGN.md §7)")
+        print(
+            f"\n{counts['PASS']} PASS, {counts['OVER']} OVER, {counts['ERROR']} ERROR "
+            f"(one core; budgets from DESIGN.md §7)"
+        )
 
     @property
     def failed(self) -> bool:
@@ -137,10 +161,21 @@ def bench_notebooks(table: Table) -> None:
         try:
             done = subprocess.run(
                 [sys.executable, "-c", NOTEBOOK_RUNNER, str(path), str(path.parent)],
-                capture_output=True, text=True, env=env, cwd=ROOT, timeout=NOTEBOOK_TIMEOUT,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                timeout=NOTEBOOK_TIMEOUT,
             )
         except subprocess.TimeoutExpired:
-            table.add("notebook", rel, "time", f"> {NOTEBOOK_TIMEOUT} s", f"< {seconds(NOTEBOOK_SECONDS)}", "ERROR")
+            table.add(
+                "notebook",
+                rel,
+                "time",
+                f"> {NOTEBOOK_TIMEOUT} s",
+                f"< {seconds(NOTEBOOK_SECONDS)}",
+                "ERROR",
+            )
             continue
         lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
         if not lines:
@@ -151,7 +186,9 @@ def bench_notebooks(table: Table) -> None:
         if result["error"]:
             table.add("notebook", rel, "error", result["error"][:40], "no error", "ERROR")
         table.budget("notebook", rel, "time", result["seconds"], NOTEBOOK_SECONDS, seconds)
-        table.budget("notebook", rel, "peak memory", result["peak_bytes"], NOTEBOOK_BYTES, megabytes)
+        table.budget(
+            "notebook", rel, "peak memory", result["peak_bytes"], NOTEBOOK_BYTES, megabytes
+        )
 
 
 # -- models -------------------------------------------------------------------------------------
@@ -165,7 +202,9 @@ def steps_per_second(step: Callable[[], object], steps: int | None, min_seconds:
         step()
         count += 1
         elapsed = time.perf_counter() - start
-        if (steps is not None and count >= steps) or (steps is None and (elapsed >= min_seconds or count >= 5000)):
+        if (steps is not None and count >= steps) or (
+            steps is None and (elapsed >= min_seconds or count >= 5000)
+        ):
             return count / elapsed
 
 
@@ -188,7 +227,12 @@ def bench_cases(table: Table, quick: bool) -> None:
             try:
                 step = setup()
                 n = max(1, steps // 5) if quick else steps
-                table.add("model", f"{label} [{path.stem.removeprefix('cases_')}]", "steps/s", rate(steps_per_second(step, n, 0)))
+                table.add(
+                    "model",
+                    f"{label} [{path.stem.removeprefix('cases_')}]",
+                    "steps/s",
+                    rate(steps_per_second(step, n, 0)),
+                )
             except Exception as error:
                 table.add("model", label, "steps/s", type(error).__name__, "-", "ERROR")
                 print(f"{label}: {error}", file=sys.stderr)
@@ -227,11 +271,25 @@ def bench_risk_models(table: Table, quick: bool) -> None:
         try:
             model = cls(rng=0)
         except Exception as error:
-            table.add("model", label, "steps/s", f"not buildable: {type(error).__name__}", "-", "info")
+            table.add(
+                "model", label, "steps/s", f"not buildable: {type(error).__name__}", "-", "info"
+            )
             continue
         try:
-            table.add("model", label, "steps/s", rate(steps_per_second(model.step, None, 0.25 if quick else 1.0)))
-            table.budget("demo", f"explore({cls.__name__}) Step", "redraw", redraw_seconds(Dashboard, cls, 2 if quick else 5), REDRAW_SECONDS, seconds)
+            table.add(
+                "model",
+                label,
+                "steps/s",
+                rate(steps_per_second(model.step, None, 0.25 if quick else 1.0)),
+            )
+            table.budget(
+                "demo",
+                f"explore({cls.__name__}) Step",
+                "redraw",
+                redraw_seconds(Dashboard, cls, 2 if quick else 5),
+                REDRAW_SECONDS,
+                seconds,
+            )
         except Exception as error:
             table.add("model", label, "steps/s", type(error).__name__, "-", "ERROR")
             print(f"{label}: {error}", file=sys.stderr)
@@ -256,41 +314,65 @@ def redraw_seconds(dashboard_cls: type, model_cls: type, repeats: int) -> float:
 
 
 def bench_import(table: Table) -> None:
-    code = "import time; t = time.perf_counter(); import mesa_models; print(time.perf_counter() - t)"
+    code = (
+        "import time; t = time.perf_counter(); import mesa_models; print(time.perf_counter() - t)"
+    )
     runs = []
     for _ in range(5):
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+        )
         if done.returncode != 0:
             table.add("import", "import mesa_models", "time", "failed", "-", "ERROR")
             print(done.stderr[-1500:], file=sys.stderr)
             return
         runs.append(float(done.stdout.strip().splitlines()[-1]))
-    table.add("import", "import mesa_models (fresh interpreter, median of 5)", "time", seconds(statistics.median(runs)))
+    table.add(
+        "import",
+        "import mesa_models (fresh interpreter, median of 5)",
+        "time",
+        seconds(statistics.median(runs)),
+    )
 
 
 def bench_suite(table: Table) -> None:
     """The whole test suite, as `make test` runs it (after setup)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     summary = (done.stdout.strip().splitlines() or ["?"])[-1]
-    table.budget("suite", f"pytest (make test): {summary[:60]}", "wall time", elapsed, SUITE_SECONDS, seconds)
+    table.budget(
+        "suite", f"pytest (make test): {summary[:60]}", "wall time", elapsed, SUITE_SECONDS, seconds
+    )
     if done.returncode != 0:
         table.add("suite", "pytest exit status", "status", str(done.returncode), "0", "ERROR")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--notebooks-only", action="store_true", help="only execute the notebooks")
-    only.add_argument("--models-only", action="store_true", help="only model speed, demo redraw and import time")
+    only.add_argument(
+        "--models-only", action="store_true", help="only model speed, demo redraw and import time"
+    )
     parser.add_argument("--quick", action="store_true", help="shorter model timings")
-    parser.add_argument("--suite", action="store_true", help="also time the whole test suite (minutes)")
+    parser.add_argument(
+        "--suite", action="store_true", help="also time the whole test suite (minutes)"
+    )
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
     where = pin_to_one_core()
-    print(f"Benchmarks on {os.cpu_count()} CPUs, {where}; Python {sys.version.split()[0]}", flush=True)
+    print(
+        f"Benchmarks on {os.cpu_count()} CPUs, {where}; Python {sys.version.split()[0]}", flush=True
+    )
     table = Table()
     with contextlib.redirect_stdout(sys.stderr):  # models' own prints stay out of the table
         if not args.models_only:

@@ -57,8 +57,15 @@ CONDITIONS = {
     "audit0.3": {"audit_rate": 0.3},
     "audit0.4": {"audit_rate": 0.4},
 }
-MORAN_CASES = ((1.1, 10, 10**6), (0.9, 10, 10**6), (1.5, 20, 10**6), (1.0, 50, 10**6), (1.1, 100, 200_000),
-               (0.95, 100, 200_000), (1.01, 1000, 200_000))
+MORAN_CASES = (
+    (1.1, 10, 10**6),
+    (0.9, 10, 10**6),
+    (1.5, 20, 10**6),
+    (1.0, 50, 10**6),
+    (1.1, 100, 200_000),
+    (0.95, 100, 200_000),
+    (1.01, 1000, 200_000),
+)
 
 #: Figures measured with this script (50 runs per condition, 10^6 steps); the lesson quotes them.
 #: effort / fdr: mean over runs of the mean of the last 100,000 steps; below10: share of
@@ -75,8 +82,10 @@ MEASURED_HAWK_DOVE = {"mean": 0.40005, "se": 0.00015}
 def quote(name: str) -> str:
     """The phrase the lesson uses to quote ``MEASURED[name]`` (a test checks it is quoted verbatim)."""
     m = MEASURED[name]
-    text = (f"mean effort {m['effort']:.1f} and false discovery rate {m['fdr']:.2f} over the last 100,000 steps "
-            f"(means of the 50 runs); effort ended below 10 in {m['below10']:.0%} of runs")
+    text = (
+        f"mean effort {m['effort']:.1f} and false discovery rate {m['fdr']:.2f} over the last 100,000 steps "
+        f"(means of the 50 runs); effort ended below 10 in {m['below10']:.0%} of runs"
+    )
     if m["first10"] is not None:
         text += f", first falling below 10 at step {m['first10']:,} (median)"
     return text
@@ -98,9 +107,11 @@ def hawk_dove_part() -> None:
         start = time.perf_counter()
         shares = hawk_share_runs(range(10), 2000, 200, n_agents=n, V=V, C=C)
         mean, error = shares.mean(), shares.std(ddof=1) / math.sqrt(len(shares))
-        print(f"Hawk–Dove V = {V:g}, C = {C:g}, N = {n:,}: hawk share {mean:.5f} ± {error:.5f} (SE, 10 seeds); "
-              f"V/C = {V / C:.5f}, V/C + 1/N = {V / C + 1 / n:.5f}; {(mean - V / C - 1 / n) / error:+.1f} SE from the latter; "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"Hawk–Dove V = {V:g}, C = {C:g}, N = {n:,}: hawk share {mean:.5f} ± {error:.5f} (SE, 10 seeds); "
+            f"V/C = {V / C:.5f}, V/C + 1/N = {V / C + 1 / n:.5f}; {(mean - V / C - 1 / n) / error:+.1f} SE from the latter; "
+            f"{time.perf_counter() - start:.1f} s"
+        )
 
 
 def moran_part() -> None:
@@ -108,20 +119,26 @@ def moran_part() -> None:
         start = time.perf_counter()
         result = simulate_fixation(r, n, runs, rng=12345)
         z = (result.probability - result.exact) / result.standard_error
-        print(f"Moran r = {r:g}, N = {n:,}: fixation {result.probability:.5f} vs exact {result.exact:.5f} over {runs:,} "
-              f"runs ({z:+.2f} SE); mean time to fixation or loss {result.steps.mean():,.0f} steps; "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"Moran r = {r:g}, N = {n:,}: fixation {result.probability:.5f} vs exact {result.exact:.5f} over {runs:,} "
+            f"runs ({z:+.2f} SE); mean time to fixation or loss {result.steps.mean():,.0f} steps; "
+            f"{time.perf_counter() - start:.1f} s"
+        )
 
 
-def _one_condition(args: tuple[str, list[int], int]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+def _one_condition(
+    args: tuple[str, list[int], int],
+) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
     name, seeds, steps = args
     runs = simulate(seeds, steps, record_every=10_000, **CONDITIONS[name])
     return name, runs.effort, runs.false_discovery_rate, runs.audits_per_claim
 
 
 def bad_science_part(names: list[str], runs: int, steps: int, processes: int) -> None:
-    print(f"Smaldino & McElreath: 100 labs, {steps:,} time steps, {runs} runs per condition, {processes} process(es); "
-          f"compiled engine: {'numba' if HAVE_NUMBA else 'none (plain Python: very slow)'}")
+    print(
+        f"Smaldino & McElreath: 100 labs, {steps:,} time steps, {runs} runs per condition, {processes} process(es); "
+        f"compiled engine: {'numba' if HAVE_NUMBA else 'none (plain Python: very slow)'}"
+    )
     simulate([0], 1000, record_every=1000)  # compile (or load the cache) before timing
     for name in names:
         start = time.perf_counter()
@@ -141,21 +158,40 @@ def bad_science_part(names: list[str], runs: int, steps: int, processes: int) ->
         crossed = effort < 10
         first = np.where(crossed.any(axis=1), crossed.argmax(axis=1) * 10_000, -1)
         below = first[first >= 0]
-        print(f"  {name:9s} {CONDITIONS[name]}: final effort {final_effort.mean():.1f} (sd {final_effort.std(ddof=1):.1f}), "
-              f"final FDR {final_fdr.mean():.3f} (sd {final_fdr.std(ddof=1):.3f}), effort < 10 at the end in "
-              f"{np.mean(final_effort < 10):.0%} of runs, first below 10 at step {np.median(below) if below.size else float('nan'):,.0f} "
-              f"(median of {below.size} runs), audits per claim {np.nanmean(audits[:, 1:]):.3f}; "
-              f"{wall:.0f} s wall, {wall * processes / runs:.1f} s per run per process")
+        print(
+            f"  {name:9s} {CONDITIONS[name]}: final effort {final_effort.mean():.1f} (sd {final_effort.std(ddof=1):.1f}), "
+            f"final FDR {final_fdr.mean():.3f} (sd {final_fdr.std(ddof=1):.3f}), effort < 10 at the end in "
+            f"{np.mean(final_effort < 10):.0%} of runs, first below 10 at step {np.median(below) if below.size else float('nan'):,.0f} "
+            f"(median of {below.size} runs), audits per claim {np.nanmean(audits[:, 1:]):.3f}; "
+            f"{wall:.0f} s wall, {wall * processes / runs:.1f} s per run per process"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", nargs="+", default=["hawk_dove", "moran", "bad_science"],
-                        choices=["hawk_dove", "moran", "bad_science"])
-    parser.add_argument("--runs", type=int, default=50, help="runs per Smaldino-McElreath condition (default 50)")
-    parser.add_argument("--steps", type=int, default=1_000_000, help="time steps per run (default 10^6, the paper's)")
-    parser.add_argument("--processes", type=int, default=1, help="processes for the Smaldino-McElreath runs")
-    parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        default=["hawk_dove", "moran", "bad_science"],
+        choices=["hawk_dove", "moran", "bad_science"],
+    )
+    parser.add_argument(
+        "--runs", type=int, default=50, help="runs per Smaldino-McElreath condition (default 50)"
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=1_000_000,
+        help="time steps per run (default 10^6, the paper's)",
+    )
+    parser.add_argument(
+        "--processes", type=int, default=1, help="processes for the Smaldino-McElreath runs"
+    )
+    parser.add_argument(
+        "--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS)
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.processes < 1 or args.steps < 10_000 or args.steps % 10_000:
         parser.error("--runs and --processes must be >= 1; --steps a multiple of 10,000")

@@ -22,7 +22,9 @@ from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
 
 SIZES = (50, 100, 200)
 ENGINES = {
-    "Mesa example PdGrid": lambda n: PdGrid(width=n, height=n, activation_order="Simultaneous", rng=0),
+    "Mesa example PdGrid": lambda n: PdGrid(
+        width=n, height=n, activation_order="Simultaneous", rng=0
+    ),
     "course Mesa SpatialPD": lambda n: SpatialPD(width=n, height=n, b=1.9, rng=0),
     "course NumPy SpatialPDArray": lambda n: SpatialPDArray(width=n, height=n, b=1.9, rng=0),
 }
@@ -39,17 +41,25 @@ def steps_per_second(make, size: int, min_seconds: float, max_steps: int) -> flo
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="shorter timing runs")
     args = parser.parse_args(argv)
     min_seconds = 0.5 if args.quick else 2.0
-    table = {name: [steps_per_second(make, n, min_seconds, 2000) for n in SIZES] for name, make in ENGINES.items()}
+    table = {
+        name: [steps_per_second(make, n, min_seconds, 2000) for n in SIZES]
+        for name, make in ENGINES.items()
+    }
     print(f"{'engine':30s}" + "".join(f"{f'{n}x{n}':>12s}" for n in SIZES) + "   (steps/s)")
     for name, row in table.items():
         print(f"{name:30s}" + "".join(f"{v:12.1f}" for v in row))
     base = table["Mesa example PdGrid"]
     fast = table["course NumPy SpatialPDArray"]
-    print(f"{'NumPy speed-up vs PdGrid':30s}" + "".join(f"{f / b:11.0f}x" for f, b in zip(fast, base, strict=True)))
+    print(
+        f"{'NumPy speed-up vs PdGrid':30s}"
+        + "".join(f"{f / b:11.0f}x" for f, b in zip(fast, base, strict=True))
+    )
     print(f"NumPy step at 100x100 (lesson default): {1000 / fast[1]:.2f} ms")
 
 

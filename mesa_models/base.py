@@ -36,7 +36,9 @@ def validate_rng(rng: Any, owner: str = "", name: str = "rng") -> Any:
     too, returned as ``int``), a Generator, a BitGenerator or a SeedSequence. Anything
     else is a ``TypeError``/``ValueError`` naming ``name``. Returns the value to use."""
     where = f"{owner}: " if owner else ""
-    if rng is None or isinstance(rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+    if rng is None or isinstance(
+        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+    ):
         return rng
     if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
         raise TypeError(
@@ -60,7 +62,9 @@ def seed_list(seeds: Any, owner: str, name: str = "seeds") -> list[int]:
     if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool | np.bool_):
         seeds = [seeds]
     if not isinstance(seeds, Iterable) or isinstance(seeds, str | bytes):
-        raise TypeError(f"{owner}: parameter {name!r} got {seeds!r}; expected an integer or a list of integers")
+        raise TypeError(
+            f"{owner}: parameter {name!r} got {seeds!r}; expected an integer or a list of integers"
+        )
     seeds = list(seeds)
     if not seeds:
         raise ValueError(f"{owner}: parameter {name!r} is empty; pass at least one seed")
@@ -128,7 +132,9 @@ class RiskModel(mesa.Model):
 
 def _class_attributes(cls: type) -> tuple[str, ...]:
     """Extension points set by subclassing (``robot_class``, ``patron_class`` ...)."""
-    return tuple(n for n in dir(cls) if n.endswith("_class") and isinstance(getattr(cls, n, None), type))
+    return tuple(
+        n for n in dir(cls) if n.endswith("_class") and isinstance(getattr(cls, n, None), type)
+    )
 
 
 def _signature_with_params(cls: type) -> inspect.Signature:

@@ -131,7 +131,12 @@ def run_check(exercise: str, test: Callable[[], object], hint: str) -> Verdict:
     try:
         test()
     except NotImplementedError:
-        verdict = Verdict(exercise, "not attempted", "Replace the `raise NotImplementedError` line with your code.", hint)
+        verdict = Verdict(
+            exercise,
+            "not attempted",
+            "Replace the `raise NotImplementedError` line with your code.",
+            hint,
+        )
     except CheckFailed as failure:
         verdict = Verdict(exercise, "incorrect", str(failure), hint)
     except Exception as error:  # the student's code crashed: one line, not a traceback
@@ -158,7 +163,9 @@ def _enforce_expected(verdict: Verdict) -> None:
         return
     ok = verdict.passed if expected == "pass" else verdict.status == expected
     if not ok:
-        raise CheckMismatch(f"this notebook must show {expected!r} here, but the check said:\n{verdict}")
+        raise CheckMismatch(
+            f"this notebook must show {expected!r} here, but the check said:\n{verdict}"
+        )
 
 
 # -- helpers that make a check hard to fool ------------------------------------------------------
@@ -198,23 +205,40 @@ def _show(value: Any, limit: int) -> str:
     if isinstance(value, list | tuple):
         items = ", ".join(_show(v, limit) for v in value[:8])
         more = ", …" if len(value) > 8 else ""
-        return f"[{items}{more}]" if isinstance(value, list) else f"({items}{more}{',' if len(value) == 1 else ''})"
+        return (
+            f"[{items}{more}]"
+            if isinstance(value, list)
+            else f"({items}{more}{',' if len(value) == 1 else ''})"
+        )
     if isinstance(value, dict):
-        items = ", ".join(f"{_show(k, limit)}: {_show(v, limit)}" for k, v in list(value.items())[:6])
+        items = ", ".join(
+            f"{_show(k, limit)}: {_show(v, limit)}" for k, v in list(value.items())[:6]
+        )
         return "{" + items + (", …" if len(value) > 6 else "") + "}"
     if isinstance(value, type) or callable(value):
-        return getattr(value, "__qualname__", None) or getattr(value, "__name__", None) or repr(value)
+        return (
+            getattr(value, "__qualname__", None) or getattr(value, "__name__", None) or repr(value)
+        )
     return repr(value)
 
 
 _KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "number": (
-        lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) and not math.isnan(v),
+        lambda v: (
+            isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) and not math.isnan(v)
+        ),
         "a number",
     ),
-    "integer": (lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_), "a whole number (int)"),
+    "integer": (
+        lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool | np.bool_),
+        "a whole number (int)",
+    ),
     "probability": (
-        lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_) and 0 <= float(v) <= 1,
+        lambda v: (
+            isinstance(v, numbers.Real)
+            and not isinstance(v, bool | np.bool_)
+            and 0 <= float(v) <= 1
+        ),
         "a probability (a number from 0 to 1)",
     ),
     "bool": (lambda v: isinstance(v, bool | np.bool_), "True or False"),
@@ -228,7 +252,9 @@ def _article(value: Any) -> str:
     if kind in ("Series", "DataFrame", "ndarray"):
         return show(value)
     name = {"NoneType": "None", "bool_": "bool", "float64": "float", "int64": "int"}.get(kind, kind)
-    return name if name == "None" else f"{'an' if name[0] in 'aeiou' else 'a'} {name}: {show(value)}"
+    return (
+        name if name == "None" else f"{'an' if name[0] in 'aeiou' else 'a'} {name}: {show(value)}"
+    )
 
 
 def expect_type(value: Any, kind: str | type | tuple[type, ...], what: str) -> Any:
@@ -247,7 +273,11 @@ def expect_type(value: Any, kind: str | type | tuple[type, ...], what: str) -> A
         names = [k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,))]
         label = "a " + " or ".join(names)
     if not good:
-        nan = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isnan(float(value))
+        nan = (
+            isinstance(value, numbers.Real)
+            and not isinstance(value, bool)
+            and math.isnan(float(value))
+        )
         got = "NaN" if nan else _article(value)
         raise CheckFailed(f"{what} should be {label}, got {got}")
     if kind in ("number", "probability"):
@@ -269,10 +299,18 @@ def expect_close(got: Any, want: float, what: str, *, tol: float = 1e-9) -> floa
 
 def same(a: Any, b: Any, tol: float = 1e-9) -> bool:
     """Equal as results: numbers within ``tol``, arrays/frames elementwise, sequences itemwise."""
-    if isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and not isinstance(a, bool | np.bool_):
+    if (
+        isinstance(a, numbers.Real)
+        and isinstance(b, numbers.Real)
+        and not isinstance(a, bool | np.bool_)
+    ):
         return (math.isnan(a) and math.isnan(b)) or abs(float(a) - float(b)) <= tol
     if hasattr(a, "to_numpy") and hasattr(b, "to_numpy"):
-        return a.shape == b.shape and same(a.to_numpy(), b.to_numpy(), tol) and list(a.index) == list(b.index)
+        return (
+            a.shape == b.shape
+            and same(a.to_numpy(), b.to_numpy(), tol)
+            and list(a.index) == list(b.index)
+        )
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
         if a.shape != b.shape:
@@ -331,9 +369,19 @@ def call(func: Callable, *args: Any, **kwargs: Any) -> Any:
                 "(np.sort(x), sorted(x), x.copy()) and leave the argument as it was"
             ) from None
         raise
-    for position, (original, given) in enumerate(zip(list(args) + list(kwargs.values()), protected + list(protected_kw.values()))):
-        if given is not original and not isinstance(original, np.ndarray) and not same(original, given):
-            name = f"argument {position + 1}" if position < len(args) else f"argument {list(kwargs)[position - len(args)]!r}"
+    for position, (original, given) in enumerate(
+        zip(list(args) + list(kwargs.values()), protected + list(protected_kw.values()))
+    ):
+        if (
+            given is not original
+            and not isinstance(original, np.ndarray)
+            and not same(original, given)
+        ):
+            name = (
+                f"argument {position + 1}"
+                if position < len(args)
+                else f"argument {list(kwargs)[position - len(args)]!r}"
+            )
             raise CheckFailed(
                 f"{label} changed its input in place ({name} became {show(given)}); "
                 "work on a copy (sorted(x), list(x), x.copy()) and leave the argument as it was"
@@ -373,8 +421,12 @@ def expect_matches(
     """
     for case in cases:
         got = call(student, *case.values())
-        label = getattr(student, "__name__", "your function") + "(" + ", ".join(
-            f"{k}={show(v, 30)}" for k, v in case.items()) + ")"
+        label = (
+            getattr(student, "__name__", "your function")
+            + "("
+            + ", ".join(f"{k}={show(v, 30)}" for k, v in case.items())
+            + ")"
+        )
         if kind is not None:
             got = expect_type(got, kind, label)
         want = reference(*case.values())
@@ -387,7 +439,9 @@ def _scramble_global_random(state: int) -> None:
     np.random.seed(state)
 
 
-def expect_reproducible(run: Callable[[int], Any], what: str, *, seeds: tuple[int, int] = (7, 8), tol: float = 0.0) -> None:
+def expect_reproducible(
+    run: Callable[[int], Any], what: str, *, seeds: tuple[int, int] = (7, 8), tol: float = 0.0
+) -> None:
     """``run(seed)`` gives the same result twice for one seed and a different one for another.
 
     Between the two same-seed calls Python's and NumPy's global random generators are set to
@@ -419,7 +473,9 @@ def expect_reproducible(run: Callable[[int], Any], what: str, *, seeds: tuple[in
         )
 
 
-def insensitive_arguments(reference: Callable, base: Mapping[str, Any], **alternatives: Sequence[Any]) -> list[str]:
+def insensitive_arguments(
+    reference: Callable, base: Mapping[str, Any], **alternatives: Sequence[Any]
+) -> list[str]:
     """For tests of checks: the arguments whose alternatives leave ``reference``'s answer
     unchanged. A check's cases should make this empty, so that a student function that
     ignores an argument gives a different answer and is caught."""

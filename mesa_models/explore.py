@@ -79,18 +79,28 @@ class Dashboard:
     ) -> None:
         if not (isinstance(model_cls, type) and issubclass(model_cls, RiskModel)):
             raise TypeError(f"explore() needs a course model class, got {model_cls!r}")
-        if isinstance(steps_per_run, bool) or not isinstance(steps_per_run, int) or steps_per_run < 1:
-            raise ValueError(f"explore(): parameter 'steps_per_run' got {steps_per_run!r}; allowed: an integer >= 1")
+        if (
+            isinstance(steps_per_run, bool)
+            or not isinstance(steps_per_run, int)
+            or steps_per_run < 1
+        ):
+            raise ValueError(
+                f"explore(): parameter 'steps_per_run' got {steps_per_run!r}; allowed: an integer >= 1"
+            )
         declared = model_cls.params
         self.model_cls = model_cls
         resolved = declared.resolve(fixed or {}, model_cls.__name__)  # validates names and values
         self.fixed = {name: resolved[name] for name in fixed or {}}
         self.model_kwargs = dict(model_kwargs or {})
         start = declared.resolve(initial or {}, model_cls.__name__)
-        names = list(controls) if controls is not None else [n for n in declared if n not in self.fixed]
+        names = (
+            list(controls) if controls is not None else [n for n in declared if n not in self.fixed]
+        )
         unknown = [n for n in names if n not in declared]
         if unknown:
-            raise ValueError(f"explore(): control {unknown[0]!r} is not a parameter of {model_cls.__name__}; known: {', '.join(declared)}")
+            raise ValueError(
+                f"explore(): control {unknown[0]!r} is not a parameter of {model_cls.__name__}; known: {', '.join(declared)}"
+            )
         # A starting value for a parameter without a widget holds it fixed.
         self.fixed.update({name: start[name] for name in initial or {} if name not in names})
         self.plots = list(plots if plots is not None else model_cls.default_plots)
@@ -113,13 +123,21 @@ class Dashboard:
             control.observe(lambda _: self.reset(), names="value")
 
         legend = "<br>".join(
-            f"<b>{n}</b>: {declared[n].doc}" + (f" [{declared[n].unit}]" if declared[n].unit else "")
+            f"<b>{n}</b>: {declared[n].doc}"
+            + (f" [{declared[n].unit}]" if declared[n].unit else "")
             for n in names
         )
-        buttons = widgets.HBox([self.step_button, self.run_button, self.reset_button, self.seed_box])
+        buttons = widgets.HBox(
+            [self.step_button, self.run_button, self.reset_button, self.seed_box]
+        )
         self.widget = widgets.VBox(
             [
-                widgets.HBox([widgets.VBox(list(self.controls.values())), widgets.HTML(f"<small>{legend}</small>")]),
+                widgets.HBox(
+                    [
+                        widgets.VBox(list(self.controls.values())),
+                        widgets.HTML(f"<small>{legend}</small>"),
+                    ]
+                ),
                 buttons,
                 self.status,
                 self.output,
@@ -135,7 +153,9 @@ class Dashboard:
     def reset(self) -> None:
         """Build a fresh model from the widgets' values and draw it."""
         try:
-            self.model = self.model_cls(rng=self.seed_box.value, **self.model_kwargs, **self.parameters())
+            self.model = self.model_cls(
+                rng=self.seed_box.value, **self.model_kwargs, **self.parameters()
+            )
         except (TypeError, ValueError) as error:  # an impossible combination of sliders
             self.model = None
             self.status.value = f"<span style='color:#D55E00'>⚠ {error}</span>"
@@ -165,7 +185,9 @@ class Dashboard:
             self._clear_output(wait=True)
             if self.figure is not None:
                 plt.close(self.figure)
-            fig, axes = plt.subplots(1, max(panels, 1), figsize=(3.6 * max(panels, 1), 3.2), squeeze=False)
+            fig, axes = plt.subplots(
+                1, max(panels, 1), figsize=(3.6 * max(panels, 1), 3.2), squeeze=False
+            )
             axes = list(axes[0])
             if has_state:
                 model.draw_state(axes.pop(0))
@@ -179,7 +201,6 @@ class Dashboard:
             self.figure = fig
             plt.show()
 
-
     def _clear_output(self, wait: bool = False) -> None:
         # Outside a kernel (tests, scripts) clearing would only print terminal escape codes.
         shell = get_ipython()
@@ -192,11 +213,25 @@ def _make_control(param: Param, value: Any) -> widgets.Widget:
     style = {"description_width": "initial"}
     layout = widgets.Layout(width="320px")
     if param.choices is not None:
-        return widgets.Dropdown(options=list(param.choices), value=value, description=param.name, style=style, layout=layout)
+        return widgets.Dropdown(
+            options=list(param.choices),
+            value=value,
+            description=param.name,
+            style=style,
+            layout=layout,
+        )
     if param.kind is bool:
         return widgets.Checkbox(value=value, description=param.name, style=style, layout=layout)
     low, high = _slider_range(param)
-    common = dict(value=value, min=low, max=high, description=param.name, continuous_update=False, style=style, layout=layout)
+    common = dict(
+        value=value,
+        min=low,
+        max=high,
+        description=param.name,
+        continuous_update=False,
+        style=style,
+        layout=layout,
+    )
     if param.kind is int:
         return widgets.IntSlider(step=int(param.step or 1), **common)
     step = param.step or _nice_step((high - low) / 100)
@@ -208,7 +243,11 @@ def _slider_range(param: Param) -> tuple[float, float]:
     is_int = param.kind is int
     unit = 1 if is_int else (param.step or 0.01)
     low = param.low if param.low is not None else min(0, param.default)
-    high = param.high if param.high is not None else (param.widget_max or max(4 * abs(param.default), 1))
+    high = (
+        param.high
+        if param.high is not None
+        else (param.widget_max or max(4 * abs(param.default), 1))
+    )
     if param.low is not None and param.low_open:
         low += unit
     if param.high is not None and param.high_open:

@@ -158,7 +158,9 @@ class Params(Mapping[str, Param]):
         """Every parameter's default value."""
         return {name: p.default for name, p in self._params.items()}
 
-    def resolve(self, values: Mapping[str, Any], owner: str = "", keywords: tuple[str, ...] = ()) -> dict[str, Any]:
+    def resolve(
+        self, values: Mapping[str, Any], owner: str = "", keywords: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """Defaults overridden by ``values``, each validated.
 
         ``keywords`` are the owner's other keyword arguments (``rng``, ``strategy=`` ...):
@@ -230,7 +232,9 @@ def validate_arguments(**declared: Param | Callable[[Any, str], Any]) -> Callabl
         signature = inspect.signature(func)
         unknown = set(declared) - set(signature.parameters)
         if unknown:
-            raise TypeError(f"validate_arguments: {func.__name__} has no parameter(s) {sorted(unknown)}")
+            raise TypeError(
+                f"validate_arguments: {func.__name__} has no parameter(s) {sorted(unknown)}"
+            )
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

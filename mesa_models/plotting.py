@@ -38,7 +38,9 @@ COLORS = {
     "grey": "#999999",
 }
 #: The default colour cycle (yellow last: it is hard to see on white).
-PALETTE = [COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")]
+PALETTE = [
+    COLORS[c] for c in ("blue", "orange", "green", "vermillion", "sky", "purple", "black", "yellow")
+]
 
 
 def use_course_style() -> None:
@@ -73,7 +75,9 @@ def plot_series(
 ) -> plt.Axes:
     """Line plot of DataCollector columns against the step index."""
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"plot_series(): 'frame' must be a pandas DataFrame, got {type(frame).__name__}")
+        raise TypeError(
+            f"plot_series(): 'frame' must be a pandas DataFrame, got {type(frame).__name__}"
+        )
     columns = list(frame.columns if columns is None else columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -111,7 +115,9 @@ def draw_grid(
     values = np.asarray(values)
     if values.ndim != 2:
         raise ValueError(f"draw_grid(): 'values' must be 2-D, got shape {values.shape}")
-    image = ax.imshow(values.T, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    image = ax.imshow(
+        values.T, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
@@ -121,18 +127,24 @@ def draw_grid(
         handles = [
             mpl.patches.Patch(color=cm(norm(value)), label=name) for value, name in labels.items()
         ]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles))
+        ax.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=len(handles)
+        )
     if title:
         ax.set_title(title)
     return image
 
 
-def draw_network(ax: plt.Axes, graph, pos: dict, node_colors: Sequence, *, title: str = "", node_size: float = 30) -> None:
+def draw_network(
+    ax: plt.Axes, graph, pos: dict, node_colors: Sequence, *, title: str = "", node_size: float = 30
+) -> None:
     """Draw a networkx graph with given positions and per-node colours (edges light grey)."""
     import networkx as nx
 
     nx.draw_networkx_edges(graph, pos, ax=ax, edge_color=COLORS["grey"], alpha=0.4, width=0.6)
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=list(node_colors), node_size=node_size, linewidths=0)
+    nx.draw_networkx_nodes(
+        graph, pos, ax=ax, node_color=list(node_colors), node_size=node_size, linewidths=0
+    )
     ax.set_axis_off()
     if title:
         ax.set_title(title)

@@ -26,7 +26,9 @@ from mesa_models.base import RiskModel, validate_rng
 __all__ = ["map_ordered", "progress_bar", "run", "show_progress", "stepper", "sweep"]
 
 
-def run(model: RiskModel | type[RiskModel], steps: int, *, rng: Any = None, **params: Any) -> pd.DataFrame:
+def run(
+    model: RiskModel | type[RiskModel], steps: int, *, rng: Any = None, **params: Any
+) -> pd.DataFrame:
     """Run ``model`` for ``steps`` steps and return its DataCollector table.
 
     ``model`` is either a model instance (then ``rng`` and ``params`` must be empty) or a
@@ -92,11 +94,15 @@ def sweep(
     if not seeds:
         raise ValueError("sweep(): parameter 'seeds' is empty; pass at least one seed")
     if not isinstance(every_step, bool):
-        raise TypeError(f"sweep(): parameter 'every_step' got {every_step!r}; expected True or False")
+        raise TypeError(
+            f"sweep(): parameter 'every_step' got {every_step!r}; expected True or False"
+        )
     grid = {k: (list(v) if _is_sweep(v) else [v]) for k, v in parameters.items()}
     for name, values in grid.items():
         if not values:
-            raise ValueError(f"sweep(): parameter {name!r} got an empty list; give at least one value")
+            raise ValueError(
+                f"sweep(): parameter {name!r} got an empty list; give at least one value"
+            )
     combos = [dict(zip(grid, combo, strict=True)) for combo in itertools.product(*grid.values())]
     # Validate every combination up front, so a typo fails before any run starts.
     for combo in combos:
@@ -107,22 +113,38 @@ def sweep(
             f"sweep(): worker processes cannot import {model_cls.__name__}, which is defined in the notebook; "
             "move it to a module (a .py file) or run without workers="
         )
-    jobs = [(model_cls, {**combo, "rng": seed}, steps, every_step) for seed in seeds for combo in combos]
-    results = map_ordered(_sweep_job, jobs, workers=workers, executor=executor, progress=progress,
-                          desc=f"sweep {model_cls.__name__}", unit="run", owner="sweep")
+    jobs = [
+        (model_cls, {**combo, "rng": seed}, steps, every_step) for seed in seeds for combo in combos
+    ]
+    results = map_ordered(
+        _sweep_job,
+        jobs,
+        workers=workers,
+        executor=executor,
+        progress=progress,
+        desc=f"sweep {model_cls.__name__}",
+        unit="run",
+        owner="sweep",
+    )
     return pd.DataFrame([row for rows in results for row in rows])
 
 
-def _sweep_job(model_cls: type[RiskModel], kwargs: dict[str, Any], steps: int, every_step: bool) -> list[dict]:
+def _sweep_job(
+    model_cls: type[RiskModel], kwargs: dict[str, Any], steps: int, every_step: bool
+) -> list[dict]:
     """One run of a sweep: exactly what :func:`mesa.batch_run` does for one run."""
-    rows = _model_run_func(model_cls, (0, 0, kwargs), max_steps=steps, data_collection_period=1 if every_step else -1)
+    rows = _model_run_func(
+        model_cls, (0, 0, kwargs), max_steps=steps, data_collection_period=1 if every_step else -1
+    )
     for row in rows:
         row.pop("RunId", None)
         row.pop("iteration", None)
     return rows
 
 
-def stepper(model_cls: type[RiskModel], *, rng: Any = 0, **params: Any) -> Callable[[], Callable[[], None]]:
+def stepper(
+    model_cls: type[RiskModel], *, rng: Any = 0, **params: Any
+) -> Callable[[], Callable[[], None]]:
     """A ``setup()`` that builds ``model_cls(rng=rng, **params)`` and returns its ``step``:
     the shape of a benchmark case (``benchmarks/cases_*.py``), built lazily so that timing
     excludes construction."""
@@ -147,7 +169,9 @@ def show_progress(progress: bool | None = None, owner: str = "") -> bool:
     if progress is not None:
         if not isinstance(progress, bool):
             where = f"{owner}(): " if owner else ""
-            raise TypeError(f"{where}parameter 'progress' got {progress!r}; expected True, False or None")
+            raise TypeError(
+                f"{where}parameter 'progress' got {progress!r}; expected True, False or None"
+            )
         return progress
     setting = os.environ.get(PROGRESS_ENV, "").strip().lower()
     if setting in ("0", "false", "no", "off"):
@@ -157,22 +181,34 @@ def show_progress(progress: bool | None = None, owner: str = "") -> bool:
     return "PYTEST_CURRENT_TEST" not in os.environ
 
 
-def progress_bar(total: int, *, desc: str = "", unit: str = "it", progress: bool | None = None, owner: str = ""):
+def progress_bar(
+    total: int, *, desc: str = "", unit: str = "it", progress: bool | None = None, owner: str = ""
+):
     """A ``tqdm.auto`` bar that appears only once the work has taken a second (so quick
     calls stay silent) and not at all when :func:`show_progress` says no."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, disable=not show_progress(progress, owner), delay=1.0,
-                dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        disable=not show_progress(progress, owner),
+        delay=1.0,
+        dynamic_ncols=True,
+    )
 
 
 def _check_parallel(workers: Any, executor: Any, owner: str) -> bool:
     """Validate ``workers``/``executor``; True when the work leaves this process."""
     if workers is not None and executor is not None:
-        raise ValueError(f"{owner}(): pass either workers= (a local process pool) or executor=, not both")
+        raise ValueError(
+            f"{owner}(): pass either workers= (a local process pool) or executor=, not both"
+        )
     if workers is not None:
         if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
-            raise ValueError(f"{owner}(): parameter 'workers' got {workers!r}; allowed: an integer >= 1 (processes)")
+            raise ValueError(
+                f"{owner}(): parameter 'workers' got {workers!r}; allowed: an integer >= 1 (processes)"
+            )
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise TypeError(
             f"{owner}(): parameter 'executor' got {executor!r}; expected a concurrent.futures.Executor "
@@ -212,7 +248,9 @@ def map_ordered(
                 bar.update(weights[i])
             return results
         if executor is None:
-            pool = ProcessPoolExecutor(int(workers), mp_context=multiprocessing.get_context("spawn"))
+            pool = ProcessPoolExecutor(
+                int(workers), mp_context=multiprocessing.get_context("spawn")
+            )
         else:
             pool = executor
         futures: dict = {}

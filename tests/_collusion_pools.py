@@ -56,6 +56,8 @@ def local_pool_factory(process_pool, monkeypatch):
 @pytest.fixture(scope="session")
 def dask_executor():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as cluster:
         with distributed.Client(cluster) as client:
             yield client.get_executor()

@@ -35,7 +35,10 @@ def _retrying(start):
             except RuntimeError as error:
                 if attempt == KERNEL_START_ATTEMPTS:
                     raise
-                print(f"\nkernel start failed ({error}); attempt {attempt + 1} of {KERNEL_START_ATTEMPTS}", file=sys.stderr)
+                print(
+                    f"\nkernel start failed ({error}); attempt {attempt + 1} of {KERNEL_START_ATTEMPTS}",
+                    file=sys.stderr,
+                )
 
     start_new_kernel.retrying = True
     return start_new_kernel

@@ -40,7 +40,9 @@ def test_efficiency_on_random_games(seed):
     players = list("abcde")[: 3 + seed % 3]
     game = random_game(players, rng)
     phi = shapley_values(game, players)
-    assert sum(phi.values()) == pytest.approx(game(frozenset(players)) - game(frozenset()), abs=1e-12)
+    assert sum(phi.values()) == pytest.approx(
+        game(frozenset(players)) - game(frozenset()), abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -56,34 +58,52 @@ def test_symmetry_and_null_player(seed):
     phi = shapley_values(game, ["a", "b", "c", "d", "e"])
     assert phi["c"] == pytest.approx(phi["d"], abs=1e-12)
     assert phi["e"] == pytest.approx(0.0, abs=1e-12)
-    assert sum(phi.values()) == pytest.approx(game(frozenset("abcde")) - game(frozenset()), abs=1e-12)
+    assert sum(phi.values()) == pytest.approx(
+        game(frozenset("abcde")) - game(frozenset()), abs=1e-12
+    )
 
 
 def test_known_games():
     majority = shapley_values(lambda s: float(len(s) >= 2), ["x", "y", "z"])
     assert all(v == pytest.approx(1 / 3) for v in majority.values())
-    glove = shapley_values(lambda s: float(min(int("L" in s), int("R1" in s) + int("R2" in s))), ["L", "R1", "R2"])
+    glove = shapley_values(
+        lambda s: float(min(int("L" in s), int("R1" in s) + int("R2" in s))), ["L", "R1", "R2"]
+    )
     assert glove == pytest.approx({"L": 2 / 3, "R1": 1 / 6, "R2": 1 / 6})
     weights = {"a": 3.0, "b": 1.0}
-    assert shapley_values(lambda s: sum(weights[p] for p in s), ["a", "b"]) == pytest.approx(weights)
+    assert shapley_values(lambda s: sum(weights[p] for p in s), ["a", "b"]) == pytest.approx(
+        weights
+    )
 
 
 def test_an_incident_splits_among_the_necessary_causes():
-    incident = Incident(ROLES, ("producer", "producer", "checker", "checker"), (0.05, 0.1, 0.3, 0.6), (0, 0, 0, 0),
-                        draws=(0.01, 0.5, 0.2, 0.4), harm=1.0)
+    incident = Incident(
+        ROLES,
+        ("producer", "producer", "checker", "checker"),
+        (0.05, 0.1, 0.3, 0.6),
+        (0, 0, 0, 0),
+        draws=(0.01, 0.5, 0.2, 0.4),
+        harm=1.0,
+    )
     assert incident.failed
     phi = incident.shapley()
     assert phi == pytest.approx({"planner": 1 / 3, "coder": 0.0, "tester": 1 / 3, "human": 1 / 3})
     assert last_actor_blame(incident) == {"planner": 0.0, "coder": 0.0, "tester": 0.0, "human": 1.0}
     # two producers both erred: either alone would have caused it
-    both = Incident(ROLES, incident.kinds, incident.rates, incident.standards, (0.01, 0.05, 0.2, 0.4), 1.0)
+    both = Incident(
+        ROLES, incident.kinds, incident.rates, incident.standards, (0.01, 0.05, 0.2, 0.4), 1.0
+    )
     assert both.shapley()["planner"] == pytest.approx(both.shapley()["coder"])
 
 
 def test_pipeline_failure_probability():
     kinds = ["producer", "producer", "checker", "checker"]
-    assert pipeline_failure_probability(kinds, [0.05, 0.1, 0.3, 0.6]) == pytest.approx((1 - 0.95 * 0.9) * 0.3 * 0.6)
-    assert pipeline_failure_probability(["checker", "producer"], [0.0, 0.5]) == 0.5  # a check before any work does nothing
+    assert pipeline_failure_probability(kinds, [0.05, 0.1, 0.3, 0.6]) == pytest.approx(
+        (1 - 0.95 * 0.9) * 0.3 * 0.6
+    )
+    assert (
+        pipeline_failure_probability(["checker", "producer"], [0.0, 0.5]) == 0.5
+    )  # a check before any work does nothing
     game = pipeline_game(kinds, [0.05, 0.1, 0.3, 0.6], [0, 0, 0, 0.6])
     phi = shapley_values(game, range(4))
     assert phi[3] == pytest.approx(0.0, abs=1e-15)  # the human met the standard: a null player
@@ -98,10 +118,15 @@ def test_incident_attributions_average_to_the_expected_game(seed, standard):
     model.run_for(tasks)
     exact = expected_attribution(human_standard=standard)
     fails = model.failed_tasks
-    assert fails / tasks == pytest.approx(pipeline_failure_probability(["producer"] * 2 + ["checker"] * 2, [0.05, 0.1, 0.3, 0.6]), rel=0.25)
+    assert fails / tasks == pytest.approx(
+        pipeline_failure_probability(["producer"] * 2 + ["checker"] * 2, [0.05, 0.1, 0.3, 0.6]),
+        rel=0.25,
+    )
     for role in ROLES:
         got = model.shapley_total[role] / tasks
-        se = math.sqrt(max(exact[role], 1e-4) / tasks)  # Poisson-like bound on a per-task average in [0, 1]
+        se = math.sqrt(
+            max(exact[role], 1e-4) / tasks
+        )  # Poisson-like bound on a per-task average in [0, 1]
         assert got == pytest.approx(exact[role], abs=3 * se), role
     # every incident's shares add up to its harm (nothing is unavoidable here)
     assert sum(model.shapley_total.values()) == pytest.approx(model.total_harm)
@@ -113,7 +138,9 @@ def test_the_moral_crumple_zone():
     assert last["blamed_human"] == 1.0
     assert last["shapley_human"] == 0.0  # the human did what could be asked: Shapley gives nothing
     perfect = run(AccountabilityModel, 3000, rng=4).iloc[-1]
-    assert 0.25 < perfect["shapley_human"] < 0.45  # with a perfect standard, the human shares with the tester
+    assert (
+        0.25 < perfect["shapley_human"] < 0.45
+    )  # with a perfect standard, the human shares with the tester
     assert perfect["shapley_human"] == pytest.approx(perfect["shapley_tester"], abs=1e-12)
 
 
@@ -127,9 +154,13 @@ def test_determinism_and_blame_rule():
     frame = run(AccountabilityModel, 500, rng=1, blame_rule=share_equally)
     assert frame["blamed_coder"].iloc[-1] == pytest.approx(0.25)
     with pytest.raises(ValueError, match="blame rule 'bad'"):
+
         def bad(incident):
             return {"intern": 1.0}
-        AccountabilityModel(rng=1, blame_rule=bad, planner_error=1.0, tester_miss=1.0, human_miss=1.0).step()
+
+        AccountabilityModel(
+            rng=1, blame_rule=bad, planner_error=1.0, tester_miss=1.0, human_miss=1.0
+        ).step()
     with pytest.raises(TypeError, match="blame_rule"):
         AccountabilityModel(blame_rule="human")
 
@@ -153,8 +184,10 @@ def test_bad_input():
     with pytest.raises(TypeError, match="'value'"):
         shapley_values(3, ["a"])
     with pytest.raises(ValueError, match="value function 'nan_game'"):
+
         def nan_game(s):
             return math.nan
+
         shapley_values(nan_game, ["a"])
     with pytest.raises(ValueError, match="'rates'"):
         pipeline_failure_probability(["producer"], [1.5])

@@ -33,10 +33,16 @@ def failures(seed, steps=20, last=10, **params):
 @pytest.mark.parametrize("gain", [0.5, 1.0, 1.3])
 @pytest.mark.parametrize("n_agents", [2, 5, 9])
 def test_noiseless_chain_matches_the_formula_exactly(gain, n_agents):
-    model = AmplificationModel(rng=0, scale="network", n_agents=n_agents, gain=gain, bias=0.03, noise=0.0, n_tasks=10)
+    model = AmplificationModel(
+        rng=0, scale="network", n_agents=n_agents, gain=gain, bias=0.03, noise=0.0, n_tasks=10
+    )
     model.step()
-    assert model.last_output == pytest.approx(np.full(10, chain_deviation(n_agents, gain, 0.03)), rel=1e-12)
-    assert model.last_amplification == pytest.approx(sum(gain**k for k in range(n_agents)), rel=1e-12)
+    assert model.last_output == pytest.approx(
+        np.full(10, chain_deviation(n_agents, gain, 0.03)), rel=1e-12
+    )
+    assert model.last_amplification == pytest.approx(
+        sum(gain**k for k in range(n_agents)), rel=1e-12
+    )
 
 
 def test_damping_is_bounded_and_compounding_is_geometric():
@@ -47,7 +53,9 @@ def test_damping_is_bounded_and_compounding_is_geometric():
     assert grown[1] / grown[0] == pytest.approx(1.3, rel=0.05)
     # the simulation agrees with the formula on average (noise averages out over tasks)
     frame = run(AmplificationModel, 5, rng=3, scale="network", n_agents=8, gain=1.1, noise=0.02)
-    assert frame["deviation"].iloc[1:].mean() == pytest.approx(chain_deviation(8, 1.1, 0.05), rel=0.02)
+    assert frame["deviation"].iloc[1:].mean() == pytest.approx(
+        chain_deviation(8, 1.1, 0.05), rel=0.02
+    )
 
 
 def test_pipeline_layers():
@@ -56,7 +64,9 @@ def test_pipeline_layers():
     assert pipeline_layers("dense", 7) == [[0, 1, 2], [3, 4], [5, 6]]
     assert pipeline_layers("bottleneck", 9) == [[0, 1, 2, 3], [4], [5, 6, 7, 8]]
     model = AmplificationModel(rng=0, scale="network", topology="bottleneck", n_agents=9)
-    assert sorted(model.graph.predecessors(4)) == [0, 1, 2, 3] and sorted(model.graph.successors(4)) == [5, 6, 7, 8]
+    assert sorted(model.graph.predecessors(4)) == [0, 1, 2, 3] and sorted(
+        model.graph.successors(4)
+    ) == [5, 6, 7, 8]
     assert model.faulty_index == 4 and model.depth == 3
 
 
@@ -101,7 +111,14 @@ def test_temporal_failure_appears_only_after_repeated_rounds(seed):
 def test_cross_system_failure_is_invisible_to_every_other_test(seed):
     # Three agents within tolerance, a rule that is exactly right, a human who corrects every
     # decision she reviews: the composition still decides too many tasks wrongly.
-    params = {"gain": 0.5, "bias": 0.045, "noise": 0.01, "n_agents": 3, "attention": 2, "learning": 0.0}
+    params = {
+        "gain": 0.5,
+        "bias": 0.045,
+        "noise": 0.01,
+        "n_agents": 3,
+        "attention": 2,
+        "learning": 0.0,
+    }
     assert_components_pass(**params)
     for scale in ("dyadic", "network", "temporal"):
         assert failures(seed, scale=scale, **params) <= 0.05, scale
@@ -117,7 +134,14 @@ def test_more_attention_means_fewer_wrong_decisions():
 def test_bottleneck_turns_one_agent_into_a_single_point_of_failure():
     # The same slightly faulty agent (it passes its own test) is diluted in a dense network
     # and passed to everyone downstream at a bottleneck.
-    params = {"scale": "network", "n_agents": 9, "gain": 1.0, "bias": 0.02, "noise": 0.015, "faulty_bias": 0.05}
+    params = {
+        "scale": "network",
+        "n_agents": 9,
+        "gain": 1.0,
+        "bias": 0.02,
+        "noise": 0.015,
+        "faulty_bias": 0.05,
+    }
     for seed in SEEDS:
         assert component_check(AmplificationModel(rng=seed, **params))["passed"].all()
         dense = failures(seed, topology="dense", **params)
@@ -129,8 +153,14 @@ def test_bottleneck_turns_one_agent_into_a_single_point_of_failure():
 
 # -- verification steps -----------------------------------------------------------------------------------
 def test_verifiers_restart_the_accumulation():
-    amps = [run(AmplificationModel, 10, rng=0, scale="network", n_agents=10, gain=1.2, verifiers=v)["amplification"].iloc[1:].mean()
-            for v in range(10)]
+    amps = [
+        run(AmplificationModel, 10, rng=0, scale="network", n_agents=10, gain=1.2, verifiers=v)[
+            "amplification"
+        ]
+        .iloc[1:]
+        .mean()
+        for v in range(10)
+    ]
     assert amps[0] > 20 and amps[-1] < 1.3
     assert all(later <= earlier * 1.1 for earlier, later in zip(amps, amps[1:]))  # roughly monotone
     model = AmplificationModel(rng=0, n_agents=10, verifiers=3)
@@ -142,7 +172,9 @@ def test_verifiers_restart_the_accumulation():
 def test_a_powerless_verifier_changes_nothing():
     base = run(AmplificationModel, 5, rng=4, n_agents=6)
     blind = run(AmplificationModel, 5, rng=4, n_agents=6, verifiers=2, verify_power=0.0)
-    assert blind["deviation"].iloc[1:].tolist() == pytest.approx(base["deviation"].iloc[1:].tolist(), rel=0.05)
+    assert blind["deviation"].iloc[1:].tolist() == pytest.approx(
+        base["deviation"].iloc[1:].tolist(), rel=0.05
+    )
 
 
 # -- checks, extension points, drawing ---------------------------------------------------------------------
@@ -169,7 +201,9 @@ def test_injected_functions_are_used_and_validated():
     model.step()
     assert model.last_deviation == 0.0 and model.last_amplification == 1.0
 
-    model = AmplificationModel(rng=0, scale="cross-system", rule=lambda e: np.zeros(e.shape, dtype=bool))
+    model = AmplificationModel(
+        rng=0, scale="cross-system", rule=lambda e: np.zeros(e.shape, dtype=bool)
+    )
     model.step()
     assert model.last_failures > 0.4  # approving nothing is wrong for half the tasks
 
@@ -192,7 +226,9 @@ def test_injected_functions_are_used_and_validated():
 
 def test_custom_graph():
     graph = nx.DiGraph([(0, 2), (1, 2), (2, 3)])
-    model = AmplificationModel(rng=0, n_agents=4, graph=graph, noise=0.0, gain=1.0, bias=0.01, n_tasks=5)
+    model = AmplificationModel(
+        rng=0, n_agents=4, graph=graph, noise=0.0, gain=1.0, bias=0.01, n_tasks=5
+    )
     model.step()
     assert model.layers == [[0, 1], [2], [3]]
     assert model.last_output == pytest.approx(np.full(5, 0.03))
@@ -232,7 +268,9 @@ def test_helpers_validate_their_arguments():
 
 
 def test_numpy_scalars_are_accepted():
-    model = AmplificationModel(rng=3, n_agents=np.int64(5), gain=np.float64(0.9), verifiers=np.int64(1))
+    model = AmplificationModel(
+        rng=3, n_agents=np.int64(5), gain=np.float64(0.9), verifiers=np.int64(1)
+    )
     model.step()
     assert model.n_agents == 5 and isinstance(model.n_agents, int)
     assert chain_deviation(np.int64(3), np.float64(1.0), 0.1) == pytest.approx(0.3)

@@ -23,9 +23,26 @@ from mesa_models.selection.bad_science_fast import (
     simulate_cached,
 )
 
-STATE_FIELDS = ("effort", "power", "replication", "payoff", "age", "claims_true", "claims_false", "dead")
-BUSY = dict(n_labs=30, replication=0.3, audit_rate=0.2, vetted_claims=2, mutation_effort=0.5, mutation_power=0.3,
-            mutation_replication=0.3, sd_effort=5.0)
+STATE_FIELDS = (
+    "effort",
+    "power",
+    "replication",
+    "payoff",
+    "age",
+    "claims_true",
+    "claims_false",
+    "dead",
+)
+BUSY = dict(
+    n_labs=30,
+    replication=0.3,
+    audit_rate=0.2,
+    vetted_claims=2,
+    mutation_effort=0.5,
+    mutation_power=0.3,
+    mutation_replication=0.3,
+    sd_effort=5.0,
+)
 
 
 def assert_same_state(a, b, where):
@@ -45,30 +62,65 @@ def test_mesa_model_and_compiled_engine_agree_step_by_step(kwargs, steps):
         advance(state, rng, 1, values)
         assert_same_state(model.state(), state, f"{kwargs or 'defaults'}, step {step + 1}")
     if kwargs:
-        assert state.dead.sum() > 100 and model.tally["audits"] >= 0  # replications had a literature to draw from
+        assert (
+            state.dead.sum() > 100 and model.tally["audits"] >= 0
+        )  # replications had a literature to draw from
         assert len(set(np.round(state.effort, 6))) > 3  # mutations happened
 
 
-@pytest.mark.skipif(not fast.HAVE_NUMBA, reason="numba not installed: only the interpreted engine exists")
+@pytest.mark.skipif(
+    not fast.HAVE_NUMBA, reason="numba not installed: only the interpreted engine exists"
+)
 def test_interpreted_engine_gives_the_compiled_results():
     values = resolve(BUSY, "test")
     compiled, interpreted = initial_state(values), initial_state(values)
     out_c, out_i = np.zeros((5, len(COLUMNS))), np.zeros((5, len(COLUMNS)))
     fast._advance(np.random.default_rng(9), 250, 50, *_kernel_args(compiled, out_c, values))
-    fast._advance.py_func(np.random.default_rng(9), 250, 50, *_kernel_args(interpreted, out_i, values))
+    fast._advance.py_func(
+        np.random.default_rng(9), 250, 50, *_kernel_args(interpreted, out_i, values)
+    )
     assert_same_state(compiled, interpreted, "interpreted vs compiled")
-    assert np.allclose(out_c, out_i, rtol=0, atol=1e-12)  # means may differ in the last bit (summation order)
+    assert np.allclose(
+        out_c, out_i, rtol=0, atol=1e-12
+    )  # means may differ in the last bit (summation order)
 
 
 def _kernel_args(state, out, values):
     n = len(state.effort)
-    return (state.effort, state.power, state.replication, state.payoff, state.age, state.claims_true,
-            state.claims_false, state.dead, state.alpha, state.productivity, np.zeros(n, np.int8), np.zeros(n, np.int64),
-            np.zeros(n, np.int64), out, 0, values["base_rate"], values["eta"], values["payoff_novel"],
-            values["payoff_replication_pos"], values["payoff_replication_neg"], values["payoff_original_pos"],
-            values["payoff_original_neg"], values["sample_size"], values["mutation_effort"], values["mutation_power"],
-            values["mutation_replication"], values["sd_effort"], values["sd_power"], values["sd_replication"],
-            values["audit_rate"], values["audit_penalty"], values["vetted_claims"])
+    return (
+        state.effort,
+        state.power,
+        state.replication,
+        state.payoff,
+        state.age,
+        state.claims_true,
+        state.claims_false,
+        state.dead,
+        state.alpha,
+        state.productivity,
+        np.zeros(n, np.int8),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int64),
+        out,
+        0,
+        values["base_rate"],
+        values["eta"],
+        values["payoff_novel"],
+        values["payoff_replication_pos"],
+        values["payoff_replication_neg"],
+        values["payoff_original_pos"],
+        values["payoff_original_neg"],
+        values["sample_size"],
+        values["mutation_effort"],
+        values["mutation_power"],
+        values["mutation_replication"],
+        values["sd_effort"],
+        values["sd_power"],
+        values["sd_replication"],
+        values["audit_rate"],
+        values["audit_penalty"],
+        values["vetted_claims"],
+    )
 
 
 # -- the model's formulas ------------------------------------------------------------------------------
@@ -100,7 +152,7 @@ def test_selection_on_output_drives_effort_down_and_false_discoveries_up(decline
     effort = np.vstack([runs.effort for runs in decline])
     fdr = np.vstack([runs.false_discovery_rate for runs in decline])
     assert (effort[:, 0] == 75).all()
-    assert (fdr[:, 1] == pytest.approx(0.36, abs=0.03))
+    assert fdr[:, 1] == pytest.approx(0.36, abs=0.03)
     assert (effort[:, -1] < 2).all(), effort[:, -1]  # effort at its minimum (1) after 10^6 steps
     assert (fdr[:, -10:].mean(axis=1) > 0.85).all()  # 0.88 at e = 1
     for k in range(2):  # the decline is gradual: under way, not over, at step 300,000

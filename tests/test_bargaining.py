@@ -34,7 +34,9 @@ LEARN_CI = dict(strategy="learning", exploration_time=1000)
 
 # -- the published numbers -----------------------------------------------------------------------
 def test_published_constants_by_integration():
-    gains_cs, _ = integrate.dblquad(lambda vb, vs: vb - vs, 0, 0.75, lambda vs: vs + 0.25, lambda vs: 1)
+    gains_cs, _ = integrate.dblquad(
+        lambda vb, vs: vb - vs, 0, 0.75, lambda vs: vs + 0.25, lambda vs: 1
+    )
     gains_fb, _ = integrate.dblquad(lambda vb, vs: vb - vs, 0, 1, lambda vs: vs, lambda vs: 1)
     assert gains_cs == pytest.approx(9 / 64) and CS_GAINS == 9 / 64
     assert gains_fb == pytest.approx(1 / 6) and FIRST_BEST_GAINS == 1 / 6
@@ -58,8 +60,12 @@ def test_linear_strategies_are_best_responses():
     # E[(v - (b + a(v_s))/2) 1{b >= a(v_s)}] at b = 2/3 v + 1/12 (grid search)
     bids = np.linspace(0, 1, 4001)
     for v in (0.4, 0.6, 0.9):
-        top = np.minimum((bids - 0.25) * 1.5, 1).clip(0)  # sellers with a(v_s) <= b: v_s <= 1.5 (b - 1/4)
-        payoff = top * (v - bids / 2) - 0.5 * (2 / 3 * top**2 / 2 + 0.25 * top)  # E[price part] over those sellers
+        top = np.minimum((bids - 0.25) * 1.5, 1).clip(
+            0
+        )  # sellers with a(v_s) <= b: v_s <= 1.5 (b - 1/4)
+        payoff = top * (v - bids / 2) - 0.5 * (
+            2 / 3 * top**2 / 2 + 0.25 * top
+        )  # E[price part] over those sellers
         assert bids[payoff.argmax()] == pytest.approx(cs_bid(v), abs=1e-3)
 
 
@@ -101,7 +107,17 @@ def test_standard_error_of_a_ratio():
 # -- two engines, one truth ----------------------------------------------------------------------
 @pytest.mark.parametrize(
     "params",
-    [{}, {"strategy": "truthful", "n_pairs": 7}, {"strategy": "learning", "n_pairs": 12, "exploration_time": 40, "value_bins": 3, "shading_levels": 6}],
+    [
+        {},
+        {"strategy": "truthful", "n_pairs": 7},
+        {
+            "strategy": "learning",
+            "n_pairs": 12,
+            "exploration_time": 40,
+            "value_bins": 3,
+            "shading_levels": 6,
+        },
+    ],
 )
 def test_numpy_engine_matches_mesa_round_for_round(params):
     model = DoubleAuction(rng=3, **params)
@@ -111,8 +127,12 @@ def test_numpy_engine_matches_mesa_round_for_round(params):
     np.testing.assert_array_equal(history[:, 0], runs.gains[0])
     np.testing.assert_array_equal(history[:, 1], runs.first_best[0])
     np.testing.assert_array_equal(history[:, 2], runs.trades[0])
-    np.testing.assert_array_equal(np.array([b.estimate for b in model.buyers]), runs.buyer_estimate[0])
-    np.testing.assert_array_equal(np.array([s.estimate for s in model.sellers]), runs.seller_estimate[0])
+    np.testing.assert_array_equal(
+        np.array([b.estimate for b in model.buyers]), runs.buyer_estimate[0]
+    )
+    np.testing.assert_array_equal(
+        np.array([s.estimate for s in model.sellers]), runs.seller_estimate[0]
+    )
     if params.get("strategy") == "learning":
         np.testing.assert_array_equal(model.policy("seller"), runs.policy("seller"))
 
@@ -131,7 +151,9 @@ def test_reporters_and_drawing():
     model.run_for(20)
     frame = model.datacollector.get_model_vars_dataframe()
     assert 0.7 < frame["efficiency"].iloc[-1] < 0.95
-    assert frame["buyer_shading"].iloc[-1] == pytest.approx(np.mean(model.last["buyer_values"] - [b.offer_price for b in model.buyers]))
+    assert frame["buyer_shading"].iloc[-1] == pytest.approx(
+        np.mean(model.last["buyer_values"] - [b.offer_price for b in model.buyers])
+    )
     model.draw_state(right)
     assert "missed" in right.get_title()
     plt.close(fig)
@@ -162,7 +184,9 @@ def test_trader_subclass_changes_behaviour():
 
 
 def test_value_bins():
-    np.testing.assert_array_equal(value_bin(np.array([0.0, 0.19, 0.2, 0.999, 1.0]), 5), [0, 0, 1, 4, 4])
+    np.testing.assert_array_equal(
+        value_bin(np.array([0.0, 0.19, 0.2, 0.999, 1.0]), 5), [0, 0, 1, 4, 4]
+    )
 
 
 # -- bad input -------------------------------------------------------------------------------
@@ -199,7 +223,9 @@ def test_bad_strategy_results_name_the_rule():
 
 
 def test_numpy_scalars_are_accepted():
-    model = DoubleAuction(rng=np.int64(2), n_pairs=np.int64(4), max_shading=np.float64(0.3), strategy="learning")
+    model = DoubleAuction(
+        rng=np.int64(2), n_pairs=np.int64(4), max_shading=np.float64(0.3), strategy="learning"
+    )
     model.step()
     runs = simulate_auction(np.int64(3), seeds=np.arange(2), n_pairs=np.int64(4))
     assert runs.gains.shape == (2, 3)
@@ -216,7 +242,11 @@ def test_numpy_scalars_are_accepted():
         (lambda: simulate_auction(5).standard_error(), ValueError, "keep_meetings=True"),
         (lambda: simulate_auction(5).efficiency(last=9), ValueError, "'last' got 9"),
         (lambda: greedy_efficiency(simulate_auction(5)), ValueError, "strategy='learning'"),
-        (lambda: greedy_efficiency(simulate_auction(5, strategy="learning"), meetings=0), ValueError, "'meetings' got 0"),
+        (
+            lambda: greedy_efficiency(simulate_auction(5, strategy="learning"), meetings=0),
+            ValueError,
+            "'meetings' got 0",
+        ),
         (lambda: simulate_auction(5).policy("broker"), ValueError, "'role' got 'broker'"),
         (lambda: DoubleAuction(rng=0).policy("broker"), ValueError, "'role' got 'broker'"),
         (lambda: efficiency_standard_error([1.0], [1.0]), ValueError, "'gains'"),

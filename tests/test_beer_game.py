@@ -26,14 +26,20 @@ def game(**kwargs):
 # -- the published result: amplification upstream --------------------------------------------------------
 def test_defaults_are_stermans_estimates():
     model = BeerGame(rng=0)
-    assert {k: model.param_values[k] for k in STERMAN_1989} == STERMAN_1989 == {"theta": 0.36, "alpha_s": 0.26, "beta": 0.34, "s_prime": 17.0}
+    assert (
+        {k: model.param_values[k] for k in STERMAN_1989}
+        == STERMAN_1989
+        == {"theta": 0.36, "alpha_s": 0.26, "beta": 0.34, "s_prime": 17.0}
+    )
 
 
 def test_bullwhip_ratios_increase_stage_by_stage_under_stermans_parameters():
     ratios = bullwhip_ratios(game(rng=0))
     assert list(ratios.index) == list(ROLES)
     assert (np.diff(ratios.to_numpy()) > 0).all(), ratios.to_dict()
-    assert ratios["retailer"] > 1 and ratios["factory"] > 50  # the factory's orders swing far more than demand
+    assert (
+        ratios["retailer"] > 1 and ratios["factory"] > 50
+    )  # the factory's orders swing far more than demand
     assert ratios.round(1).tolist() == [3.9, 20.2, 44.6, 64.3]
 
 
@@ -48,13 +54,18 @@ def test_sharing_point_of_sale_data_and_counting_the_supply_line_reduce_it():
     sterman = bullwhip_ratios(game(rng=0))
     pos = bullwhip_ratios(game(rng=0, share_pos=True))
     supply = bullwhip_ratios(game(rng=0, beta=1.0, s_prime=full_supply_line_s_prime()))
-    both = bullwhip_ratios(game(rng=0, beta=1.0, s_prime=full_supply_line_s_prime(), share_pos=True))
+    both = bullwhip_ratios(
+        game(rng=0, beta=1.0, s_prime=full_supply_line_s_prime(), share_pos=True)
+    )
     for remedy in (pos, supply, both):
         assert (remedy[list(ROLES[1:])] < sterman[list(ROLES[1:])]).all()
         assert remedy["factory"] < sterman["factory"] / 10
     assert supply["factory"] < pos["factory"]
     assert both.max() < 1.0  # no stage's orders vary more than customer demand
-    assert total_cost(game(rng=0, beta=1.0, s_prime=full_supply_line_s_prime())) < total_cost(game(rng=0)) / 4
+    assert (
+        total_cost(game(rng=0, beta=1.0, s_prime=full_supply_line_s_prime()))
+        < total_cost(game(rng=0)) / 4
+    )
 
 
 def test_stock_and_flow_accounting():
@@ -98,7 +109,9 @@ def test_ordering_policy_is_injectable_and_checked():
 
     frame = run(BeerGame(order_policy=pass_through, rng=0), GAME_WEEKS)
     lag = 3 * 2  # each of three order delays of two weeks
-    assert np.array_equal(frame["orders_factory"].to_numpy()[1 + lag :], frame["demand"].to_numpy()[1:-lag])
+    assert np.array_equal(
+        frame["orders_factory"].to_numpy()[1 + lag :], frame["demand"].to_numpy()[1:-lag]
+    )
 
     def hoard(stage):
         return -1
@@ -142,7 +155,11 @@ def test_bad_input_gives_clear_errors(kwargs, error, words):
         (lambda: play(beta=[0.3, 1.4]), ValueError, "'beta'"),
         (lambda: play(weeks=0), ValueError, "'weeks'"),
         (lambda: play(demand=[4.0] * 3), ValueError, "'demand'"),
-        (lambda: play(alpha_s=np.linspace(0, 1, 2000)[:, None], beta=np.linspace(0, 1, 2000)), ValueError, "at most"),
+        (
+            lambda: play(alpha_s=np.linspace(0, 1, 2000)[:, None], beta=np.linspace(0, 1, 2000)),
+            ValueError,
+            "at most",
+        ),
         (lambda: play(holding=1.0), TypeError, "holding"),
         (lambda: customer_demand(36, demand_noise=1.0), ValueError, "'rng'"),
         (lambda: bullwhip_ratios(game(rng=0, demand_after=4.0)), ValueError, "varies"),

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("risklab_benchmarks_run", ROOT / "benchmarks" / "run.py")
+spec = importlib.util.spec_from_file_location(
+    "risklab_benchmarks_run", ROOT / "benchmarks" / "run.py"
+)
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 
@@ -18,13 +20,19 @@ def test_cases_file_declares_label_setup_steps(path: Path) -> None:
     spec = importlib.util.spec_from_file_location(f"risklab_cases_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert isinstance(module.CASES, list) and module.CASES, f"{path.name}: CASES must be a non-empty list"
+    assert isinstance(module.CASES, list) and module.CASES, (
+        f"{path.name}: CASES must be a non-empty list"
+    )
     for case in module.CASES:
         assert len(case) == 3, f"{path.name}: each case is (label, setup, steps), got {case!r}"
         label, setup, steps = case
-        assert isinstance(label, str) and label, f"{path.name}: label must be a string, got {label!r}"
+        assert isinstance(label, str) and label, (
+            f"{path.name}: label must be a string, got {label!r}"
+        )
         assert callable(setup), f"{path.name}: {label}: setup must be callable"
-        assert isinstance(steps, int) and steps >= 1, f"{path.name}: {label}: steps must be an int >= 1, got {steps!r}"
+        assert isinstance(steps, int) and steps >= 1, (
+            f"{path.name}: {label}: steps must be an int >= 1, got {steps!r}"
+        )
 
 
 def test_every_risk_model_module_imports_and_corridor_is_found() -> None:

@@ -67,7 +67,9 @@ def test_no_bifurcation_when_trend_chasers_alone_are_stable():
 def test_steady_states_and_their_stability():
     x = orbits([2.0, 3.0, 3.25], 6000)[-1]
     assert abs(x[0]) < 1e-8  # below beta*: back to the fundamental
-    assert x[1] == pytest.approx(steady_state(3.0), abs=1e-9) and steady_state(3.0) == pytest.approx(1.2933, abs=1e-4)
+    assert x[1] == pytest.approx(steady_state(3.0), abs=1e-9) and steady_state(
+        3.0
+    ) == pytest.approx(1.2933, abs=1e-4)
     assert x[2] == pytest.approx(steady_state(3.25), abs=1e-6)  # below the Hopf point
     assert hopf_beta() == pytest.approx(3.3313, abs=1e-4)
     beyond = orbits([3.45], 6000)[-500:, 0]
@@ -95,7 +97,9 @@ def test_jacobian_matches_finite_differences():
 
 
 def _one_step(beta, x, x_prev, x_prev2, R=1.1, g=1.2, C=1.0):
-    fitness = np.array([(x - R * x_prev) * (0 - R * x_prev) - C, (x - R * x_prev) * (g * x_prev2 - R * x_prev)])
+    fitness = np.array(
+        [(x - R * x_prev) * (0 - R * x_prev) - C, (x - R * x_prev) * (g * x_prev2 - R * x_prev)]
+    )
     n = logit_choice(fitness, beta)
     return (n[0] * 0 + n[1] * g * x) / R
 
@@ -108,10 +112,16 @@ def test_finite_population_fluctuates_around_the_infinite_one():
 
 
 def test_rules_and_choice_are_injectable():
-    rules = [ForecastRule("fundamentalists", cost=1.0), ForecastRule("optimists", bias=0.2), ForecastRule("pessimists", bias=-0.2)]
+    rules = [
+        ForecastRule("fundamentalists", cost=1.0),
+        ForecastRule("optimists", bias=0.2),
+        ForecastRule("pessimists", bias=-0.2),
+    ]
     frame = run(BrockHommes(rules=rules, beta=1.0, rng=0), 50)
     assert len(frame) == 51 and np.isfinite(frame["x"]).all()
-    uniform = run(BrockHommes(choice=lambda fitness, beta: np.full(len(fitness), 1 / len(fitness)), rng=0), 5)
+    uniform = run(
+        BrockHommes(choice=lambda fitness, beta: np.full(len(fitness), 1 / len(fitness)), rng=0), 5
+    )
     assert np.allclose(uniform["chartist_share"].iloc[1:], 0.5)
 
 
@@ -181,7 +191,9 @@ def test_helpers_validate(call, words):
 
 
 def test_numpy_scalars_and_determinism():
-    a = run(BrockHommes, 30, rng=np.int64(3), beta=np.float64(3.6), n_traders=np.int64(200), noise=0.1)
+    a = run(
+        BrockHommes, 30, rng=np.int64(3), beta=np.float64(3.6), n_traders=np.int64(200), noise=0.1
+    )
     b = run(BrockHommes, 30, rng=3, beta=3.6, n_traders=200, noise=0.1)
     c = run(BrockHommes, 30, rng=4, beta=3.6, n_traders=200, noise=0.1)
     assert a.equals(b) and not a.equals(c)

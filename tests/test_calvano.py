@@ -114,17 +114,26 @@ def test_three_engines_play_the_same_sessions_from_the_same_seeds(params):
         assert model.state == fast.state[j]
 
 
-@pytest.mark.parametrize("params", [dict(beta=3e-3, convergence_window=200),
-                                    dict(n_firms=3, memory=2, m=3, beta=3e-3, convergence_window=300)],
-                         ids=["baseline", "3 firms memory 2"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(beta=3e-3, convergence_window=200),
+        dict(n_firms=3, memory=2, m=3, beta=3e-3, convergence_window=300),
+    ],
+    ids=["baseline", "3 firms memory 2"],
+)
 def test_three_engines_agree_on_convergence_and_impulse_responses(params):
     periods, S = 30_000, 2
     mk = Market(**{k: v for k, v in params.items() if k in ("n_firms", "memory", "m")})
     uniforms = np.random.default_rng(7).random((periods, S, mk.n_firms, 2))
     models = [CalvanoModel(rng=s, uniforms=uniforms[:, j], **params) for j, s in enumerate((0, 1))]
     starts = [m.state for m in models]
-    fast = simulate(seeds=[0, 1], uniforms=uniforms, initial_states=starts, engine="numba", **params)
-    array = simulate(seeds=[0, 1], uniforms=uniforms, initial_states=starts, engine="numpy", **params)
+    fast = simulate(
+        seeds=[0, 1], uniforms=uniforms, initial_states=starts, engine="numba", **params
+    )
+    array = simulate(
+        seeds=[0, 1], uniforms=uniforms, initial_states=starts, engine="numpy", **params
+    )
     assert fast.converged.all()
     np.testing.assert_array_equal(fast.convergence_time, array.convergence_time)
     np.testing.assert_array_equal(fast.q, array.q)
@@ -139,7 +148,9 @@ def test_three_engines_agree_on_convergence_and_impulse_responses(params):
 
 
 def test_engines_agree_at_the_papers_exploration_rate():
-    fast = simulate(seeds=[5, 6], max_periods=20_000, engine="numba")  # beta = 4e-6: still exploring
+    fast = simulate(
+        seeds=[5, 6], max_periods=20_000, engine="numba"
+    )  # beta = 4e-6: still exploring
     array = simulate(seeds=[5, 6], max_periods=20_000, engine="numpy")
     np.testing.assert_array_equal(fast.q, array.q)
     np.testing.assert_array_equal(fast.state, array.state)
@@ -178,7 +189,9 @@ def test_compile_report_names_the_engine_and_its_one_off_cost():
 
 def test_without_numba_simulate_falls_back_to_numpy_with_the_same_results(monkeypatch):
     reference = simulate(seeds=[1, 2], beta=1e-3, convergence_window=1_000)
-    real_import = __builtins__["__import__"] if isinstance(__builtins__, dict) else __builtins__.__import__
+    real_import = (
+        __builtins__["__import__"] if isinstance(__builtins__, dict) else __builtins__.__import__
+    )
 
     def no_numba(name, *args, **kwargs):
         if name == "numba" or name.startswith("numba."):
@@ -218,7 +231,9 @@ def test_an_unwritable_cache_falls_back_to_compiling_in_memory(monkeypatch):
     def fake_njit(**options):
         calls.append(options)
         if options.get("cache"):
-            raise RuntimeError("cannot cache function '_period_loop': no locator available for file")
+            raise RuntimeError(
+                "cannot cache function '_period_loop': no locator available for file"
+            )
         return lambda f: f  # run the plain Python loop: this test checks the bookkeeping only
 
     monkeypatch.setattr(numba, "njit", fake_njit)
@@ -228,11 +243,18 @@ def test_an_unwritable_cache_falls_back_to_compiling_in_memory(monkeypatch):
     assert compile_report()["cached_on_disk"] is False
 
 
-def test_sessions_split_over_executors_are_the_serial_sessions(process_pool, dask_executor, local_pool_factory):
-    params = dict(seeds=range(6), beta=1e-3, convergence_window=1_000, cache=False)  # really run every time
+def test_sessions_split_over_executors_are_the_serial_sessions(
+    process_pool, dask_executor, local_pool_factory
+):
+    params = dict(
+        seeds=range(6), beta=1e-3, convergence_window=1_000, cache=False
+    )  # really run every time
     serial = simulate(**params)
-    for batch in (simulate(**params, executor=process_pool), simulate(**params, executor=dask_executor),
-                  simulate(**params, workers=2)):
+    for batch in (
+        simulate(**params, executor=process_pool),
+        simulate(**params, executor=dask_executor),
+        simulate(**params, workers=2),
+    ):
         for name in ("q", "greedy", "state", "periods", "converged"):
             np.testing.assert_array_equal(getattr(batch, name), getattr(serial, name), err_msg=name)
         assert batch.seeds == serial.seeds
@@ -247,7 +269,11 @@ def test_finished_sessions_are_remembered_not_replayed(monkeypatch):
     first = simulate(seeds=[3, 4], **params)
     played = []
     real = calvano_fast._run_chunk
-    monkeypatch.setattr(calvano_fast, "_run_chunk", lambda seeds, *a, **k: played.append(list(seeds)) or real(seeds, *a, **k))
+    monkeypatch.setattr(
+        calvano_fast,
+        "_run_chunk",
+        lambda seeds, *a, **k: played.append(list(seeds)) or real(seeds, *a, **k),
+    )
     again = simulate(seeds=[4, 5, 3], **params)
     assert played == [[5]]  # only the new session is played
     np.testing.assert_array_equal(again.q[[2, 0]], first.q)
@@ -262,8 +288,18 @@ def test_finished_sessions_are_remembered_not_replayed(monkeypatch):
 def test_to_frame_has_one_row_per_session():
     batch = simulate(seeds=[4, 9, 2], beta=1e-3, convergence_window=1_000)
     frame = batch.to_frame("delta", "beta")
-    assert list(frame.columns) == ["seed", "converged", "convergence_time", "periods", "profit_gain",
-                                   "cycle_length", "price_0", "price_1", "delta", "beta"]
+    assert list(frame.columns) == [
+        "seed",
+        "converged",
+        "convergence_time",
+        "periods",
+        "profit_gain",
+        "cycle_length",
+        "price_0",
+        "price_1",
+        "delta",
+        "beta",
+    ]
     assert frame["seed"].tolist() == [4, 9, 2] and (frame["delta"] == 0.95).all()
     np.testing.assert_array_equal(frame["profit_gain"], batch.profit_gain())
     np.testing.assert_array_equal(frame[["price_0", "price_1"]], batch.converged_prices())
@@ -304,7 +340,7 @@ def test_impulse_response_punishment_then_gradual_return(baseline):
     assert mean[before, 0] < pre[0] - 0.1  # the forced one-period price cut
     depth = pre[1] - mean[before + 1, 1]
     assert depth > 0.05  # the rival punishes in the very next period
-    assert mean[before + 1:, 1].argmin() <= 1  # punishment comes at once ...
+    assert mean[before + 1 :, 1].argmin() <= 1  # punishment comes at once ...
     tail = mean[-8:].mean(axis=0)
     assert np.all(pre - tail < 0.5 * depth)  # ... then prices climb most of the way back
     assert np.all(tail > mean[before + 1])
@@ -332,8 +368,14 @@ def test_impulse_response_of_a_hand_built_grim_trigger():
 # -- errors --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "bad, name",
-    [({"alpha": 0.0}, "alpha"), ({"alpha": 1.5}, "alpha"), ({"delta": 1.0}, "delta"), ({"delta": -0.1}, "delta"),
-     ({"n_firms": 1}, "n_firms"), ({"m": 1}, "m")],
+    [
+        ({"alpha": 0.0}, "alpha"),
+        ({"alpha": 1.5}, "alpha"),
+        ({"delta": 1.0}, "delta"),
+        ({"delta": -0.1}, "delta"),
+        ({"n_firms": 1}, "n_firms"),
+        ({"m": 1}, "m"),
+    ],
 )
 def test_bad_parameters_give_clear_errors(bad, name):
     for build in (lambda: CalvanoModel(rng=0, **bad), lambda: simulate(1, **bad)):
@@ -343,14 +385,22 @@ def test_bad_parameters_give_clear_errors(bad, name):
 
 @pytest.mark.parametrize(
     "bad, fragment",
-    [(dict(a=10, mu=0.01), "a=10.0, c=1.0, mu=0.01 give demand exp((a - p)/mu) = exp(900)"),
-     (dict(a0=10, mu=0.01), "a0=10.0, mu=0.01 give the outside good a weight exp(a0/mu) = exp(1,000)"),
-     (dict(c=10, a=-10), "a=-10.0, c=10.0, mu=0.25 give almost no demand at prices above cost"),
-     (dict(a0=-10, mu=0.01), "a0=-10.0, mu=0.01, c=1.0 leave no finite Nash or monopoly price")],
+    [
+        (dict(a=10, mu=0.01), "a=10.0, c=1.0, mu=0.01 give demand exp((a - p)/mu) = exp(900)"),
+        (
+            dict(a0=10, mu=0.01),
+            "a0=10.0, mu=0.01 give the outside good a weight exp(a0/mu) = exp(1,000)",
+        ),
+        (dict(c=10, a=-10), "a=-10.0, c=10.0, mu=0.25 give almost no demand at prices above cost"),
+        (dict(a0=-10, mu=0.01), "a0=-10.0, mu=0.01, c=1.0 leave no finite Nash or monopoly price"),
+    ],
 )
 def test_markets_without_usable_benchmarks_are_refused_naming_the_parameters(bad, fragment):
-    for owner, build in (("Market", lambda: Market(**bad)), ("CalvanoModel", lambda: CalvanoModel(rng=0, **bad)),
-                         ("simulate", lambda: simulate(1, **bad))):
+    for owner, build in (
+        ("Market", lambda: Market(**bad)),
+        ("CalvanoModel", lambda: CalvanoModel(rng=0, **bad)),
+        ("simulate", lambda: simulate(1, **bad)),
+    ):
         with pytest.raises(ValueError, match=f"^{owner}: ") as error:
             build()
         assert fragment in str(error.value)
@@ -362,7 +412,10 @@ def test_state_space_too_large_is_refused():
 
 
 def test_work_too_large_for_memory_is_refused_up_front_with_its_size():
-    with pytest.raises(ValueError, match=r"simulate: parameter 'n_sessions' got 100000: 100,000 sessions .* need about 5\.4 GB for their Q-tables \(limit 1\.0 GB"):
+    with pytest.raises(
+        ValueError,
+        match=r"simulate: parameter 'n_sessions' got 100000: 100,000 sessions .* need about 5\.4 GB for their Q-tables \(limit 1\.0 GB",
+    ):
         simulate(100_000)
 
 
@@ -374,7 +427,9 @@ def test_huge_requests_are_refused_before_any_work():
 
 
 def test_numpy_integers_are_accepted_where_a_number_is_meant():
-    batch = simulate(np.int64(2), max_periods=np.int64(50), n_firms=np.int64(2), beta=np.float64(1e-3))
+    batch = simulate(
+        np.int64(2), max_periods=np.int64(50), n_firms=np.int64(2), beta=np.float64(1e-3)
+    )
     assert batch.n_sessions == 2 and batch.periods.tolist() == [50, 50]
     assert simulate(seeds=np.arange(2), max_periods=10).seeds == [0, 1]
 
@@ -398,8 +453,14 @@ def test_bad_simulate_arguments():
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [(dict(firm=0.5), "firm"), (dict(firm=2), "firm"), (dict(deviation=15), "deviation"),
-     (dict(deviation=1.5), "deviation"), (dict(before=-1), "before"), (dict(after="3"), "after")],
+    [
+        (dict(firm=0.5), "firm"),
+        (dict(firm=2), "firm"),
+        (dict(deviation=15), "deviation"),
+        (dict(deviation=1.5), "deviation"),
+        (dict(before=-1), "before"),
+        (dict(after="3"), "after"),
+    ],
 )
 def test_impulse_response_arguments_are_checked(kwargs, name):
     mk = Market()
@@ -421,6 +482,8 @@ def test_price_histories_without_noise_replay_the_greedy_path(baseline):
     np.testing.assert_array_equal(histories[2], mk.prices[path])
     shocked = baseline.price_histories(200, noise=0.5, rng=0)
     assert not np.array_equal(shocked[:, :10], histories)
-    np.testing.assert_array_equal(shocked, baseline.price_histories(200, noise=0.5, rng=0))  # seeded
+    np.testing.assert_array_equal(
+        shocked, baseline.price_histories(200, noise=0.5, rng=0)
+    )  # seeded
     with pytest.raises(ValueError, match="noise"):
         baseline.price_histories(5, noise=1.5)

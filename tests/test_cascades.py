@@ -30,24 +30,39 @@ from mesa_models.networks import (  # noqa: E402
 # -- the rule ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "n_adopted, degree, phi, expected",
-    [(1, 5, 0.18, True), (1, 6, 0.18, False), (1, 5, 0.2, True), (3, 10, 0.3, True), (2, 11, 0.18, True),
-     (0, 4, 0.18, False), (0, 0, 0.18, False), (1, 1, 1.0, True)],
+    [
+        (1, 5, 0.18, True),
+        (1, 6, 0.18, False),
+        (1, 5, 0.2, True),
+        (3, 10, 0.3, True),
+        (2, 11, 0.18, True),
+        (0, 4, 0.18, False),
+        (0, 0, 0.18, False),
+        (1, 1, 1.0, True),
+    ],
 )
 def test_watts_rule(n_adopted, degree, phi, expected):
     assert watts_rule(n_adopted, degree, phi) is expected
 
 
 # -- the two engines agree ---------------------------------------------------------------------
-@pytest.mark.parametrize("seed, z, phi, n_seeds", [(0, 3.0, 0.18, 1), (1, 2.0, 0.18, 1), (2, 5.0, 0.15, 3), (3, 4.0, 0.25, 2)])
+@pytest.mark.parametrize(
+    "seed, z, phi, n_seeds",
+    [(0, 3.0, 0.18, 1), (1, 2.0, 0.18, 1), (2, 5.0, 0.15, 3), (3, 4.0, 0.25, 2)],
+)
 def test_mesa_and_array_engines_agree_step_by_step(seed, z, phi, n_seeds):
     mesa_model = WattsCascade(rng=seed, n_agents=300, mean_degree=z, phi=phi, n_seeds=n_seeds)
     array_model = WattsCascadeArray(rng=seed, n_agents=300, mean_degree=z, phi=phi, n_seeds=n_seeds)
     assert np.array_equal(mesa_model.seed_nodes, array_model.seed_nodes)
-    assert {tuple(sorted(e)) for e in mesa_model.graph.edges} == {tuple(sorted(e)) for e in array_model.edges.tolist()}
+    assert {tuple(sorted(e)) for e in mesa_model.graph.edges} == {
+        tuple(sorted(e)) for e in array_model.edges.tolist()
+    }
     for step in range(30):
         mesa_model.step()
         array_model.step()
-        assert np.array_equal(mesa_model.adopted_array(), array_model.adopted), f"seed {seed}: states differ at step {step + 1}"
+        assert np.array_equal(mesa_model.adopted_array(), array_model.adopted), (
+            f"seed {seed}: states differ at step {step + 1}"
+        )
     frames = [m.datacollector.get_model_vars_dataframe() for m in (mesa_model, array_model)]
     assert frames[0]["adopted"].tolist() == pytest.approx(frames[1]["adopted"].tolist())
 
@@ -76,7 +91,9 @@ def test_a_cascade_spreads_and_stops():
     frame = run(model, 30)
     assert frame["adopted"].iloc[-1] > 0.5 and model.finished
     assert frame["adopted"].is_monotonic_increasing
-    assert frame["new_adopters"].iloc[1:].sum() == pytest.approx(frame["adopted"].iloc[-1] - frame["adopted"].iloc[0])
+    assert frame["new_adopters"].iloc[1:].sum() == pytest.approx(
+        frame["adopted"].iloc[-1] - frame["adopted"].iloc[0]
+    )
 
 
 # -- theory ------------------------------------------------------------------------------------
@@ -92,7 +109,9 @@ def test_cascade_condition_window_for_phi_018():
 # -- the published result: Watts (2002), Figs. 1 and 2a, at N = 10,000 --------------------------
 @pytest.mark.parametrize("seed", [0, 1])
 def test_cascade_window_at_published_size(seed):
-    frame = cascade_frequency([0.5, 2.0, 4.0, 5.5, 7.0, 9.0], phi=0.18, n=10_000, realizations=60, seed=seed).set_index("z")
+    frame = cascade_frequency(
+        [0.5, 2.0, 4.0, 5.5, 7.0, 9.0], phi=0.18, n=10_000, realizations=60, seed=seed
+    ).set_index("z")
     freq = frame["frequency"]
     assert freq[0.5] == 0 and freq[7.0] == 0 and freq[9.0] == 0  # outside the window: none
     assert freq[2.0] > 0.4 and freq[4.0] > 0.4  # inside: frequent
@@ -113,16 +132,23 @@ def test_near_the_upper_edge_cascades_are_rare_but_nearly_total(seed):
 
 def test_definition_cut_off_does_not_matter_inside_the_window():
     for cut in (0.02, 0.9):
-        a = cascade_frequency([3.0, 5.0], n=10_000, realizations=40, seed=4, global_share=cut)["frequency"].tolist()
+        a = cascade_frequency([3.0, 5.0], n=10_000, realizations=40, seed=4, global_share=cut)[
+            "frequency"
+        ].tolist()
         b = cascade_frequency([3.0, 5.0], n=10_000, realizations=40, seed=4)["frequency"].tolist()
         assert a == b
 
 
 def test_sweep_is_independent_of_call_order():
     together = cascade_frequency([2.0, 3.0], n=500, realizations=20, seed=9)["frequency"].tolist()
-    apart = [cascade_frequency([z], n=500, realizations=20, seed=9)["frequency"].iloc[0] for z in (3.0, 2.0)][::-1]
+    apart = [
+        cascade_frequency([z], n=500, realizations=20, seed=9)["frequency"].iloc[0]
+        for z in (3.0, 2.0)
+    ][::-1]
     assert together == apart
-    assert cascade_frequency(2.0, n=500, realizations=20, seed=9)["frequency"].iloc[0] == together[0]
+    assert (
+        cascade_frequency(2.0, n=500, realizations=20, seed=9)["frequency"].iloc[0] == together[0]
+    )
 
 
 # -- graphs --------------------------------------------------------------------------------------
@@ -175,9 +201,17 @@ def test_same_seed_same_run(engine):
 
 
 def test_numpy_numbers_are_accepted():
-    model = WattsCascade(rng=np.int64(1), n_agents=np.int64(80), mean_degree=np.float64(2.5), phi=np.float64(0.2))
+    model = WattsCascade(
+        rng=np.int64(1), n_agents=np.int64(80), mean_degree=np.float64(2.5), phi=np.float64(0.2)
+    )
     assert model.n_agents == 80 and isinstance(model.n_agents, int)
-    frame = cascade_frequency(np.array([2.0]), phi=np.float64(0.18), n=np.int64(300), realizations=np.int64(5), seed=np.int64(0))
+    frame = cascade_frequency(
+        np.array([2.0]),
+        phi=np.float64(0.18),
+        n=np.int64(300),
+        realizations=np.int64(5),
+        seed=np.int64(0),
+    )
     assert len(frame) == 1
 
 
@@ -245,9 +279,17 @@ HELPER_CALLS = {
     "watts_rule": (watts_rule, lambda: ((1, 5, 0.18), {})),
     "cascade_condition": (cascade_condition, lambda: ((3.0, 0.18), {})),
     "theoretical_window": (theoretical_window, lambda: ((0.18,), {"z_max": 20.0})),
-    "cascade_sizes": (cascade_sizes, lambda: ((3.0,), {"phi": 0.18, "n": 200, "realizations": 3, "seed": 1})),
-    "cascade_frequency": (cascade_frequency, lambda: (([2.0, 3.0],), {"phi": 0.18, "n": 200, "realizations": 3, "seed": 1,
-                                                                      "global_share": 0.1})),
+    "cascade_sizes": (
+        cascade_sizes,
+        lambda: ((3.0,), {"phi": 0.18, "n": 200, "realizations": 3, "seed": 1}),
+    ),
+    "cascade_frequency": (
+        cascade_frequency,
+        lambda: (
+            ([2.0, 3.0],),
+            {"phi": 0.18, "n": 200, "realizations": 3, "seed": 1, "global_share": 0.1},
+        ),
+    ),
     "final_adopters": (final_adopters, lambda: ((*csr_arrays(4, EDGES), 0.3, [0]), {})),
     "random_edges": (random_edges, lambda: ((100, 3.0, 0), {})),
     "scale_free_edges": (scale_free_edges, lambda: ((100, 2, 0), {})),
@@ -261,7 +303,9 @@ HELPER_CALLS = {
 
 def same_result(a, b):
     if isinstance(a, nx.Graph):  # networkx graphs compare by identity
-        return set(a.nodes) == set(b.nodes) and {frozenset(e) for e in a.edges} == {frozenset(e) for e in b.edges}
+        return set(a.nodes) == set(b.nodes) and {frozenset(e) for e in a.edges} == {
+            frozenset(e) for e in b.edges
+        }
     if hasattr(a, "toarray"):  # sparse matrices
         return (a != b).nnz == 0
     return _same_result(a, b)
@@ -282,7 +326,9 @@ def drive_helper(name, func, make):
                     func(*call_args, **call_kwargs)
             except (TypeError, ValueError) as error:
                 if f"'{param}'" not in str(error):
-                    problems.append(f"{param}={bad!r}: {type(error).__name__} does not name {param!r}: {error}")
+                    problems.append(
+                        f"{param}={bad!r}: {type(error).__name__} does not name {param!r}: {error}"
+                    )
             except Exception as error:  # noqa: BLE001 - the point of the test
                 problems.append(f"{param}={bad!r}: raw {type(error).__name__}: {str(error)[:120]}")
         kind = np.int64 if isinstance(valid, int) else np.float64

@@ -24,13 +24,20 @@ def test_four_verdicts(monkeypatch):
     assert judge(lambda: None).status == "correct"
     assert judge(stub).status == "not attempted"
     verdict = judge(wrong)
-    assert verdict.status == "incorrect" and "expected 3, got 2" in str(verdict) and "Hint: try harder" in str(verdict)
+    assert (
+        verdict.status == "incorrect"
+        and "expected 3, got 2" in str(verdict)
+        and "Hint: try harder" in str(verdict)
+    )
     verdict = judge(crash)
     assert verdict.status == "error" and "KeyError: 'missing'" in verdict.message
 
 
 def test_html_has_no_traceback_and_escapes():
-    html = Verdict("Ex <1>", "incorrect", "got <b>", "hint").__repr__(), Verdict("Ex <1>", "incorrect", "got <b>", "hint")._repr_html_()
+    html = (
+        Verdict("Ex <1>", "incorrect", "got <b>", "hint").__repr__(),
+        Verdict("Ex <1>", "incorrect", "got <b>", "hint")._repr_html_(),
+    )
     assert "&lt;b&gt;" in html[1] and "Traceback" not in html[0]
 
 
@@ -118,7 +125,9 @@ def test_call_names_in_place_changes():
         return sorted(xs)[0]
 
     data = [3, 1, 2]
-    with pytest.raises(CheckFailed, match=r"changed its input in place \(argument 1 became \[1, 2, 3\]\)"):
+    with pytest.raises(
+        CheckFailed, match=r"changed its input in place \(argument 1 became \[1, 2, 3\]\)"
+    ):
         call(sorts_list, data)
     assert data == [3, 1, 2]
     array = np.array([3.0, 1.0, 2.0])
@@ -177,7 +186,9 @@ def test_kernel_start_is_retried(monkeypatch):
             raise RuntimeError("Kernel didn't respond in 60 seconds")
         return "km", "kc"
 
-    assert conftest._retrying(flaky)() == ("km", "kc") and len(calls) == conftest.KERNEL_START_ATTEMPTS
+    assert (
+        conftest._retrying(flaky)() == ("km", "kc") and len(calls) == conftest.KERNEL_START_ATTEMPTS
+    )
 
     def dead(*args, **kwargs):
         raise RuntimeError("dead")

@@ -43,16 +43,24 @@ def test_crash_rates_rigid_vs_conditional_exact_and_simulated():
     assert simultaneous_probability(10, 2) == pytest.approx(0.28)
     rigid = expected_match("rigid", "rigid")["crash"]
     conditional = expected_match("conditional", "conditional")["crash"]
-    assert rigid == pytest.approx(0.28) and conditional == pytest.approx(0.01)  # only both in the last tick
+    assert rigid == pytest.approx(0.28) and conditional == pytest.approx(
+        0.01
+    )  # only both in the last tick
     mixed = expected_match("rigid", "conditional")["crash"]
     assert conditional < mixed < rigid
     for seed in range(3):
         assert crash_rate("rigid", "rigid", 10_000, rng=seed) == pytest.approx(rigid, abs=0.02)
-        assert crash_rate("conditional", "conditional", 4000, rng=seed) == pytest.approx(conditional, abs=0.006)
+        assert crash_rate("conditional", "conditional", 4000, rng=seed) == pytest.approx(
+            conditional, abs=0.006
+        )
     # longer delays make simultaneous commitments likelier; conditional ones crash only when unseen at play
     for delay in (1, 3, 5):
-        assert expected_match("rigid", "rigid", delay=delay)["crash"] == pytest.approx(simultaneous_probability(10, delay))
-        assert expected_match("conditional", "conditional", delay=delay)["crash"] == pytest.approx(((delay - 1) / 10) ** 2)
+        assert expected_match("rigid", "rigid", delay=delay)["crash"] == pytest.approx(
+            simultaneous_probability(10, delay)
+        )
+        assert expected_match("conditional", "conditional", delay=delay)["crash"] == pytest.approx(
+            ((delay - 1) / 10) ** 2
+        )
 
 
 def test_mistaken_commitments_crash_into_deliberate_ones():
@@ -83,11 +91,16 @@ def test_committing_types_spread_in_the_population_across_seeds():
 
 def test_population_crash_rate_matches_the_exact_expectation():
     """Agent-based matches against the exact enumeration, population held fixed."""
-    model = ChickenPopulation(rng=4, n_agents=400, initial_rigid=0.5, initial_conditional=0.25, imitation=0.0)
+    model = ChickenPopulation(
+        rng=4, n_agents=400, initial_rigid=0.5, initial_conditional=0.25, imitation=0.0
+    )
     crashes = run(model, 60)["crash_rate"].iloc[1:].mean()
     shares = np.array([0.25, 0.5, 0.25])  # yield, rigid, conditional
-    exact = sum(shares[i] * shares[j] * expected_match(a, b)["crash"]
-                for i, a in enumerate(["yield", "rigid", "conditional"]) for j, b in enumerate(["yield", "rigid", "conditional"]))
+    exact = sum(
+        shares[i] * shares[j] * expected_match(a, b)["crash"]
+        for i, a in enumerate(["yield", "rigid", "conditional"])
+        for j, b in enumerate(["yield", "rigid", "conditional"])
+    )
     assert crashes == pytest.approx(exact, abs=0.01)
 
 
@@ -102,7 +115,9 @@ def test_custom_escape_clause_plugs_in():
             return True
 
     assert play_chicken(Coward, Coward, random=1).moves == ("swerve", "swerve")
-    model = ChickenPopulation(rng=0, strategies={"conditional": Coward}, initial_conditional=0.5, initial_rigid=0.0)
+    model = ChickenPopulation(
+        rng=0, strategies={"conditional": Coward}, initial_conditional=0.5, initial_rigid=0.0
+    )
     model.step()
     assert model.crash_share == 0.0
 
@@ -113,16 +128,32 @@ def test_custom_escape_clause_plugs_in():
         (lambda: play_chicken("rigid", "kamikaze"), TypeError, "'b' got 'kamikaze'"),
         (lambda: play_chicken("rigid", "rigid", window=3, delay=9), ValueError, "'delay' got 9"),
         (lambda: play_chicken(CommitAt(12), "rigid"), ValueError, "returned 12"),
-        (lambda: play_chicken(type("Bad", (RigidCommitment,), {"escape": lambda s, saw, r: "no"}), "yield"), ValueError, "returned 'no'"),
+        (
+            lambda: play_chicken(
+                type("Bad", (RigidCommitment,), {"escape": lambda s, saw, r: "no"}), "yield"
+            ),
+            ValueError,
+            "returned 'no'",
+        ),
         (lambda: ChickenPopulation(rng=0, n_agents=7), ValueError, "'n_agents' got 7"),
-        (lambda: ChickenPopulation(rng=0, initial_rigid=0.7, initial_conditional=0.7), ValueError, "'initial_conditional'"),
+        (
+            lambda: ChickenPopulation(rng=0, initial_rigid=0.7, initial_conditional=0.7),
+            ValueError,
+            "'initial_conditional'",
+        ),
         (lambda: ChickenPopulation(rng=0, strategies={"hawk": Yielder}), ValueError, "'hawk'"),
         (lambda: ChickenPopulation(rng=0, strategies={"rigid": 5}), TypeError, "strategies"),
         (lambda: crash_rate("rigid", "rigid", 0), ValueError, "'matches' got 0"),
         (lambda: replicator(np.eye(2), [0.5, 0.6], 3), ValueError, "'start'"),
         (lambda: CommitAt(-1), ValueError, "'tick' got -1"),
         (lambda: expected_match(Commitment(), "rigid"), NotImplementedError, "crash_rate"),
-        (lambda: expected_match(type("Mine", (RigidCommitment,), {"escape": lambda s, saw, r: saw})(), "rigid"), NotImplementedError, "escape_probability"),
+        (
+            lambda: expected_match(
+                type("Mine", (RigidCommitment,), {"escape": lambda s, saw, r: saw})(), "rigid"
+            ),
+            NotImplementedError,
+            "escape_probability",
+        ),
         (lambda: expected_match(CommitAt(12), "rigid"), ValueError, "plans tick 12"),
     ],
 )
@@ -132,7 +163,11 @@ def test_bad_input_is_named(call, error, match):
 
 
 def test_numpy_scalars_are_accepted():
-    result = play_chicken(CommitAt(np.int64(1)), "yield", window=np.int64(5), delay=np.int64(2), cost=np.float64(0.2))
+    result = play_chicken(
+        CommitAt(np.int64(1)), "yield", window=np.int64(5), delay=np.int64(2), cost=np.float64(0.2)
+    )
     assert result.payoffs == (0.8, -1.0)
     assert ChickenPopulation(rng=np.int64(1), n_agents=np.int64(10)).n_agents == 10
-    assert play_chicken("rigid", ConditionalCommitment(), random=random.Random(2)).ticks[0] is not None
+    assert (
+        play_chicken("rigid", ConditionalCommitment(), random=random.Random(2)).ticks[0] is not None
+    )

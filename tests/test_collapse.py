@@ -28,10 +28,16 @@ from mesa_models.emergence.collapse_fast import ModelCollapseArray, simulate_col
 
 
 # -- the two engines agree ----------------------------------------------------------------------
-@pytest.mark.parametrize("source, real_fraction", [("own", 0.0), ("others", 0.0), ("own", 0.2), ("others", 0.5)])
+@pytest.mark.parametrize(
+    "source, real_fraction", [("own", 0.0), ("others", 0.0), ("own", 0.2), ("others", 0.5)]
+)
 def test_mesa_and_numpy_engines_agree_step_by_step(source, real_fraction):
-    mesa_model = ModelCollapse(rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction)
-    array_model = ModelCollapseArray(rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction)
+    mesa_model = ModelCollapse(
+        rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction
+    )
+    array_model = ModelCollapseArray(
+        rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction
+    )
     for step in range(30):
         mesa_model.step()
         array_model.step()
@@ -40,7 +46,9 @@ def test_mesa_and_numpy_engines_agree_step_by_step(source, real_fraction):
     a = mesa_model.datacollector.get_model_vars_dataframe()
     b = array_model.datacollector.get_model_vars_dataframe()
     assert np.allclose(a.to_numpy(), b.to_numpy(), rtol=1e-10)
-    history = simulate_collapse(30, rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction)
+    history = simulate_collapse(
+        30, rng=5, n_models=15, sample_size=12, source=source, real_fraction=real_fraction
+    )
     assert np.allclose(history.sigma[-1], array_model.sigma, rtol=1e-12)
 
 
@@ -55,7 +63,9 @@ def test_theory_helpers():
     assert log_variance_drift(1001) == pytest.approx(-1 / 1000, rel=0.01)
     assert expected_w2(0, 50) == 0.0
     assert unbiased_fit(np.array([1.0, 3.0])) == (2.0, math.sqrt(2.0))
-    assert tail_mass(0.0, 1.0) == pytest.approx(ORIGINAL_TAIL_MASS) and ORIGINAL_TAIL_MASS == pytest.approx(0.0455, abs=1e-4)
+    assert tail_mass(0.0, 1.0) == pytest.approx(
+        ORIGINAL_TAIL_MASS
+    ) and ORIGINAL_TAIL_MASS == pytest.approx(0.0455, abs=1e-4)
     assert tail_mass(5.0, 0.0) == 1.0 and tail_mass(0.0, 0.0) == 0.0
 
 
@@ -84,7 +94,9 @@ def test_variance_collapses_almost_surely_and_the_distance_grows(seed):
     history = simulate_collapse(300, rng=seed, n_models=1000, sample_size=10)
     collapsed = (history.sigma < 0.1).mean(axis=1)
     assert collapsed[0] == 0.0 and collapsed[100] > 0.85 and collapsed[300] > 0.97
-    assert np.median(tail_mass(history.mu[300], history.sigma[300])) < 1e-6  # the typical model has no tails
+    assert (
+        np.median(tail_mass(history.mu[300], history.sigma[300])) < 1e-6
+    )  # the typical model has no tails
     # E[W2^2] = n/M + 2 - 2 c_M^n grows without bound; the sample mean follows it while it is
     # not yet dominated by a few rare lineages (at large n it is: the expectation is carried
     # by lineages whose variance happened to grow).
@@ -125,6 +137,7 @@ def test_reporters_and_a_non_gaussian_original():
 
 def test_injected_fit_is_validated():
     with pytest.raises(ValueError, match="fit function 'bad'"):
+
         def bad(samples):
             return samples.mean()
 
@@ -135,7 +148,9 @@ def test_injected_fit_is_validated():
     def biased(samples):  # the maximum-likelihood variance (ddof=0) collapses faster
         return float(samples.mean()), float(samples.std())
 
-    fast = run(ModelCollapse, 40, rng=2, n_models=200, sample_size=10, fit=biased)["median_variance"].iloc[-1]
+    fast = run(ModelCollapse, 40, rng=2, n_models=200, sample_size=10, fit=biased)[
+        "median_variance"
+    ].iloc[-1]
     slow = run(ModelCollapse, 40, rng=2, n_models=200, sample_size=10)["median_variance"].iloc[-1]
     assert fast < slow
 
@@ -170,7 +185,9 @@ def test_helpers_validate():
 
 def test_numpy_scalars_and_same_seed_same_run():
     assert expected_sd_factor(np.int64(10)) == expected_sd_factor(10)
-    model = ModelCollapse(rng=2, n_models=np.int64(5), sample_size=np.int64(8), real_fraction=np.float64(0.25))
+    model = ModelCollapse(
+        rng=2, n_models=np.int64(5), sample_size=np.int64(8), real_fraction=np.float64(0.25)
+    )
     assert model.n_real == 2 and model.n_synthetic == 6
     for engine in (ModelCollapse, ModelCollapseArray):
         a, b, c = (run(engine, 5, rng=s, n_models=20) for s in (4, 4, 5))

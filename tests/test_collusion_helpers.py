@@ -27,12 +27,21 @@ VALID_CALLS = {
     "collusion.exploration_rate": lambda: ((4e-6, 1000), {}),
     "collusion.profit_gain": lambda: ((0.3, _market()), {}),
     "collusion.logit_use_probability": lambda: ((0.5, 0.2), {}),
-    "collusion.simulate": lambda: ((2,), {"beta": 1e-3, "convergence_window": 500, "max_periods": 5_000, "delta": 0.9}),
-    "collusion.impulse_response": lambda: ((_market(), _greedy(), 4), {"firm": 1, "before": 2, "after": 4}),
+    "collusion.simulate": lambda: (
+        (2,),
+        {"beta": 1e-3, "convergence_window": 500, "max_periods": 5_000, "delta": 0.9},
+    ),
+    "collusion.impulse_response": lambda: (
+        (_market(), _greedy(), 4),
+        {"firm": 1, "before": 2, "after": 4},
+    ),
     "collusion.converged_cycle": lambda: ((_market(), _greedy(), 4), {}),
     "collusion.greedy_path": lambda: ((_market(), _greedy(), 4, 6), {}),
     "collusion.cycle_profit_gain": lambda: ((_market(), np.array([[1, 2]])), {}),
-    "collusion.punishes": lambda: ((_market(), _greedy(), 4), {"delta": 0.95, "firm": 0, "horizon": 20}),
+    "collusion.punishes": lambda: (
+        (_market(), _greedy(), 4),
+        {"delta": 0.95, "firm": 0, "horizon": 20},
+    ),
     "collusion.compile_report": lambda: ((), {}),
     "collusion.numba_available": lambda: ((), {}),
     "collusion.lab.lab_batch": lambda: ((0.95, (0,)), {}),
@@ -66,7 +75,9 @@ def public_functions() -> list[str]:
 
 def test_every_public_function_is_covered():
     missing = [n for n in public_functions() if n not in VALID_CALLS and n not in NOT_NUMERIC]
-    assert not missing, f"add a valid call to VALID_CALLS (or a reason to NOT_NUMERIC) for: {missing}"
+    assert not missing, (
+        f"add a valid call to VALID_CALLS (or a reason to NOT_NUMERIC) for: {missing}"
+    )
 
 
 @pytest.mark.parametrize("qualified", sorted(VALID_CALLS))

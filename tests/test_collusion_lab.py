@@ -40,11 +40,15 @@ def ex1_not_normalised(prices, market):
 
 def ex1_global_market(prices, market):
     mk = Market()  # ignores the market it was given
-    return float(np.mean((mk.profits(prices) - mk.nash_profit) / (mk.monopoly_profit - mk.nash_profit)))
+    return float(
+        np.mean((mk.profits(prices) - mk.nash_profit) / (mk.monopoly_profit - mk.nash_profit))
+    )
 
 
 def ex1_per_firm(prices, market):
-    return (market.profits(prices) - market.nash_profit) / (market.monopoly_profit - market.nash_profit)
+    return (market.profits(prices) - market.nash_profit) / (
+        market.monopoly_profit - market.nash_profit
+    )
 
 
 def ex1_sorts_in_place(prices, market):
@@ -90,7 +94,10 @@ def ex2_fixed_length(history):
 
 
 EX2_WRONG = [
-    (ex2_midpoint, "on the lab's histories your detector flags 10 of 24 sessions: precision 1.00, recall 0.83"),
+    (
+        ex2_midpoint,
+        "on the lab's histories your detector flags 10 of 24 sessions: precision 1.00, recall 0.83",
+    ),
     (ex2_score, "should be True or False, got a float"),
     (ex2_reversed, "precision 0.00"),
     (ex2_sorts_in_place, "tried to change its input in place"),
@@ -144,8 +151,14 @@ def ex4_sorted(deltas, seeds):
 
 
 def ex4_sped_up(deltas, seeds):
-    return [float(simulate(seeds=seeds, delta=d, beta=1e-4, convergence_window=10_000).profit_gain().mean())
-            for d in deltas]
+    return [
+        float(
+            simulate(seeds=seeds, delta=d, beta=1e-4, convergence_window=10_000)
+            .profit_gain()
+            .mean()
+        )
+        for d in deltas
+    ]
 
 
 def ex4_series(deltas, seeds):
@@ -177,13 +190,19 @@ def test_reference_is_accepted_and_stub_is_not_attempted(exercise):
 
 @pytest.mark.parametrize(
     "exercise, wrong, fragment",
-    [(name, wrong, fragment) for name, (_, _, cases) in CHECKS.items() for wrong, fragment in cases],
+    [
+        (name, wrong, fragment)
+        for name, (_, _, cases) in CHECKS.items()
+        for wrong, fragment in cases
+    ],
     ids=lambda x: getattr(x, "__name__", None) if callable(x) else None,
 )
 def test_wrong_answers_are_rejected_naming_the_cause(exercise, wrong, fragment):
     status, message = verdict_of(CHECKS[exercise][0], wrong)
     assert status in ("incorrect", "error"), f"{wrong.__name__} was accepted"
-    assert fragment in message, f"{wrong.__name__}: {message!r} does not name the cause ({fragment!r})"
+    assert fragment in message, (
+        f"{wrong.__name__}: {message!r} does not name the cause ({fragment!r})"
+    )
 
 
 def test_every_exercise_has_at_least_three_wrong_answers():
@@ -192,11 +211,25 @@ def test_every_exercise_has_at_least_three_wrong_answers():
 
 def test_the_checks_vary_every_argument_the_reference_uses():
     base, cases = unit03.EX1_BASE, unit03._ex1_cases()
-    assert insensitive_arguments(unit03.reference_profit_gain, base,
-                                 prices=[c["prices"] for c in cases[1:4]], market=[c["market"] for c in cases[4:6]]) == []
+    assert (
+        insensitive_arguments(
+            unit03.reference_profit_gain,
+            base,
+            prices=[c["prices"] for c in cases[1:4]],
+            market=[c["market"] for c in cases[4:6]],
+        )
+        == []
+    )
     ex4 = unit03._ex4_cases()
-    assert insensitive_arguments(unit03.reference_profit_gain_by_delta, unit03.EX4_BASE,
-                                 deltas=[ex4[1]["deltas"]], seeds=[ex4[2]["seeds"]]) == []
+    assert (
+        insensitive_arguments(
+            unit03.reference_profit_gain_by_delta,
+            unit03.EX4_BASE,
+            deltas=[ex4[1]["deltas"]],
+            seeds=[ex4[2]["seeds"]],
+        )
+        == []
+    )
     # Exercise 3's settings each change the best fixed audit rate, so a policy must respond to each.
     best = {tuple(s): unit03.best_fixed_audit(**s)[0] for s in map(dict, unit03.AUDIT_SETTINGS)}
     assert len(set(best.values())) >= 3
@@ -208,7 +241,10 @@ def test_a_crashing_answer_is_an_error():
 
 # -- the lab's tools ------------------------------------------------------------------------------
 def test_precision_recall():
-    assert unit03.precision_recall([True, True, False, False], [True, False, True, False]) == (0.5, 0.5)
+    assert unit03.precision_recall([True, True, False, False], [True, False, True, False]) == (
+        0.5,
+        0.5,
+    )
     assert unit03.precision_recall([False, False], [True, False]) == (0.0, 0.0)
     with pytest.raises(ValueError, match="precision_recall: parameter 'predicted'"):
         unit03.precision_recall([True], [True, False])
@@ -217,7 +253,9 @@ def test_precision_recall():
 
 
 def test_social_cost_takes_model_parameters_and_checks_them():
-    assert unit03.social_cost(audit_prob=0.5, detection=0.2, seeds=(0,)) > unit03.social_cost(audit_prob=0.5, seeds=(0,))
+    assert unit03.social_cost(audit_prob=0.5, detection=0.2, seeds=(0,)) > unit03.social_cost(
+        audit_prob=0.5, seeds=(0,)
+    )
     with pytest.raises(ValueError, match="social_cost: parameter 'detection' got 2"):
         unit03.social_cost(detection=2)
     with pytest.raises(TypeError, match="social_cost: parameter 'audit_policy'"):
@@ -234,7 +272,9 @@ def test_collusion_dataset_arguments_and_labels():
     histories, screen = unit03.collusion_dataset(periods=20, noise=0.0, rng=0)
     assert histories.shape == (24, 20, 2) and screen.dtype == bool
     _, punished = unit03.collusion_dataset(periods=20, label="punishment")
-    assert punished.sum() < screen.sum()  # some supra-competitive sessions do not punish a price cut
+    assert (
+        punished.sum() < screen.sum()
+    )  # some supra-competitive sessions do not punish a price cut
     with pytest.raises(ValueError, match="collusion_dataset: parameter 'label'"):
         unit03.collusion_dataset(label="truth")
     with pytest.raises(TypeError, match="collusion_dataset: parameter 'periods'"):
@@ -265,13 +305,19 @@ def test_patience_has_the_papers_shape():
 # -- numbers the lab's text states ------------------------------------------------------------------
 def test_lab_numbers_exercise_2():
     histories, screen = unit03.collusion_dataset()
-    assert screen.sum() == 12 and screen[:12].all()  # "all 12 patient sessions are supra-competitive"
+    assert (
+        screen.sum() == 12 and screen[:12].all()
+    )  # "all 12 patient sessions are supra-competitive"
     naive = np.array([h.mean() > MIDPOINT for h in histories])
     precision, recall = unit03.precision_recall(naive, screen)
-    assert (naive & screen).sum() == 10 and f"{precision:.2f}" == "1.00" and f"{recall:.2f}" == "0.83"
+    assert (
+        (naive & screen).sum() == 10 and f"{precision:.2f}" == "1.00" and f"{recall:.2f}" == "0.83"
+    )
     _, punished = unit03.collusion_dataset(label="punishment")
     flagged = np.array([unit03.reference_detector(h) for h in histories])
-    assert flagged.sum() == 12 and (flagged & punished).sum() == 7  # "only 7 of the 12 it flags punish"
+    assert (
+        flagged.sum() == 12 and (flagged & punished).sum() == 7
+    )  # "only 7 of the 12 it flags punish"
 
 
 def test_lab_numbers_exercise_3():

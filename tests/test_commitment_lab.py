@@ -30,7 +30,15 @@ class StubEscape(RigidCommitment):
 
 # -- Exercise 1 ---------------------------------------------------------------------------------
 def test_exercise_1_verdicts():
-    assert insensitive_arguments(standing, {"helped": False, "recipient_good": True}, helped=[True], recipient_good=[False]) == []
+    assert (
+        insensitive_arguments(
+            standing,
+            {"helped": False, "recipient_good": True},
+            helped=[True],
+            recipient_good=[False],
+        )
+        == []
+    )
     assert lab.check_exercise_1(standing).status == "correct"
     assert lab.check_exercise_1(lambda helped, good: helped or not good).status == "correct"
     assert lab.check_exercise_1(stub).status == "not attempted"
@@ -39,7 +47,7 @@ def test_exercise_1_verdicts():
 @pytest.mark.parametrize(
     "wrong, words",
     [
-        (image_scoring, "justified"),                                  # image scoring: refusing is always bad
+        (image_scoring, "justified"),  # image scoring: refusing is always bad
         (lambda helped, good: helped == good, "helping is always good"),  # stern judging
         (lambda helped, good: int(helped or not good), "should be True or False"),  # wrong type
         (lambda helped, good: good or not helped, "helping is always good"),  # arguments swapped
@@ -172,8 +180,14 @@ def test_exercise_3_rejects_a_non_class():
 
 # -- Exercise 4 ---------------------------------------------------------------------------------
 def level(norm, perception_error, seed, **changes):
-    settings = dict(rng=seed, norm_rule=norm, perception_error=perception_error, rounds=lab.LAB_ROUNDS,
-                    initial_defectors=0.0, mutation=0.0)
+    settings = dict(
+        rng=seed,
+        norm_rule=norm,
+        perception_error=perception_error,
+        rounds=lab.LAB_ROUNDS,
+        initial_defectors=0.0,
+        mutation=0.0,
+    )
     settings.update(changes)
     model = IndirectReciprocity(**settings)
     model.step()
@@ -193,8 +207,14 @@ def global_seed(norm, perception_error, seed):
 
 
 def good_share(norm, perception_error, seed):
-    model = IndirectReciprocity(rng=seed, norm_rule=norm, perception_error=perception_error, rounds=lab.LAB_ROUNDS,
-                                initial_defectors=0.0, mutation=0.0)
+    model = IndirectReciprocity(
+        rng=seed,
+        norm_rule=norm,
+        perception_error=perception_error,
+        rounds=lab.LAB_ROUNDS,
+        initial_defectors=0.0,
+        mutation=0.0,
+    )
     model.step()
     return model.good_share
 
@@ -207,7 +227,10 @@ def test_exercise_4_verdicts():
     assert lab.check_exercise_4(level).status == "correct"
     assert lab.check_exercise_4(stub).status == "not attempted"
     base = lab.COOPERATION_BASE
-    alternatives = {k: [c[k] for c in lab.COOPERATION_CASES if c[k] is not base[k] and c[k] != base[k]] for k in base}
+    alternatives = {
+        k: [c[k] for c in lab.COOPERATION_CASES if c[k] is not base[k] and c[k] != base[k]]
+        for k in base
+    }
     assert insensitive_arguments(lab.reference_cooperation_level, base, **alternatives) == []
 
 

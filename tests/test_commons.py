@@ -77,7 +77,11 @@ def test_sanction_and_policy_are_injectable_and_checked():
 
 @pytest.mark.parametrize(
     "kwargs, words",
-    [({"patch_size": 30}, "'patch_size'"), ({"monitoring": 2}, "'monitoring'"), ({"policy": "kind"}, "'policy'")],
+    [
+        ({"patch_size": 30}, "'patch_size'"),
+        ({"monitoring": 2}, "'monitoring'"),
+        ({"policy": "kind"}, "'policy'"),
+    ],
 )
 def test_bad_parameters_are_named(kwargs, words):
     with pytest.raises(ValueError, match=words):

@@ -96,7 +96,11 @@ def test_exercise_1_rejects_wrong_answers(answer, cause):
 
 def hard_coded_fine(harvester, cell):  # the lesson's fine, not the model's
     around = harvester.model.apples_around(cell)
-    return 1.5 * (harvester.model.protect_below - around) if around < harvester.model.protect_below else 0.0
+    return (
+        1.5 * (harvester.model.protect_below - around)
+        if around < harvester.model.protect_below
+        else 0.0
+    )
 
 
 def hard_coded_level(harvester, cell):  # protect_below = 2 from the lesson
@@ -194,7 +198,9 @@ def test_exercise_3_rejects_wrong_answers(answer, cause):
     assert verdict.status == "incorrect" and cause in verdict.message, verdict
 
 
-@pytest.mark.parametrize("case", unit02.WEAKEST_FINE_CASES, ids=lambda c: str(c[1:4]) if isinstance(c, tuple) else "")
+@pytest.mark.parametrize(
+    "case", unit02.WEAKEST_FINE_CASES, ids=lambda c: str(c[1:4]) if isinstance(c, tuple) else ""
+)
 def test_exercise_3_answers_are_recomputed(case):
     rule, monitoring, seeds, steps, answer = case
     assert unit02.reference_weakest_fine(rule, monitoring, seeds, steps) == answer
@@ -242,4 +248,9 @@ def test_exercise_4_rejects_wrong_answers(answer, cause):
 
 
 def test_exercise_4_cases_make_b_and_seed_matter():
-    assert insensitive_arguments(unit02.reference_late_share, {"b": 1.9, "seed": 0}, b=[1.5, 2.2], seed=[1, 3]) == []
+    assert (
+        insensitive_arguments(
+            unit02.reference_late_share, {"b": 1.9, "seed": 0}, b=[1.5, 2.2], seed=[1, 3]
+        )
+        == []
+    )

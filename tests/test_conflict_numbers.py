@@ -6,7 +6,15 @@ import pytest
 
 from mesa_models import run
 from mesa_models.conflict.commons import CommonsHarvest, gini, quota
-from mesa_models.conflict.escalation import STRATEGIES, ContriteTFT, GenerousTFT, IteratedDilemma, Pavlov, play_match, single_error_recovery
+from mesa_models.conflict.escalation import (
+    STRATEGIES,
+    ContriteTFT,
+    GenerousTFT,
+    IteratedDilemma,
+    Pavlov,
+    play_match,
+    single_error_recovery,
+)
 from mesa_models.conflict.lab import reference_late_share
 from mesa_models.conflict.spatial_pd import SpatialPD, late_share, nowak_may_payoff
 from mesa_models.conflict.spatial_pd_fast import SpatialPDArray
@@ -28,20 +36,32 @@ def test_section_2_engines_identical_for_20_steps():
 
 def test_section_2_three_regimes():
     late = {
-        b: late_share(run(SpatialPDArray, 300, rng=0, width=100, height=100, b=b, initial_cooperators=0.9)["cooperators"], last=100)
+        b: late_share(
+            run(SpatialPDArray, 300, rng=0, width=100, height=100, b=b, initial_cooperators=0.9)[
+                "cooperators"
+            ],
+            last=100,
+        )
         for b in (1.1, 1.9, 2.2)
     }
     assert f"{late[1.1]:.0%}" == "98%"
     assert round(late[1.9], 2) == 0.32
     assert f"{late[2.2]:.0%}" == "3%"
     # "a 50 % start gives the same level"
-    half = late_share(run(SpatialPDArray, 300, rng=0, width=100, height=100, b=1.9, initial_cooperators=0.5)["cooperators"], last=100)
+    half = late_share(
+        run(SpatialPDArray, 300, rng=0, width=100, height=100, b=1.9, initial_cooperators=0.5)[
+            "cooperators"
+        ],
+        last=100,
+    )
     assert round(half, 2) == 0.32
 
 
 def test_section_2_asynchronous_contrast():
     sync = run(SpatialPDArray, 60, rng=0, width=50, height=50, b=1.9)["cooperators"]
-    asyn = run(SpatialPDArray, 60, rng=0, width=50, height=50, b=1.9, asynchronous=True)["cooperators"]
+    asyn = run(SpatialPDArray, 60, rng=0, width=50, height=50, b=1.9, asynchronous=True)[
+        "cooperators"
+    ]
     assert f"{late_share(sync, 20):.0%}" == "30%"
     assert late_share(asyn, 20) < 0.01
     assert int((asyn < 0.01).idxmax()) == 33
@@ -71,7 +91,9 @@ def test_section_3_commons_table():
     assert result["restrained"][0] == [] and round(result["restrained"][1]) == 1285
     assert result["restrained"][1] / welfare > 8
     assert result["sanctioned"][0] == [] and round(result["sanctioned"][1]) == 1123
-    assert result["quota"][0] == [] and round(result["quota"][1]) == 372 and result["quota"][2] == 1.0
+    assert (
+        result["quota"][0] == [] and round(result["quota"][1]) == 372 and result["quota"][2] == 1.0
+    )
 
 
 def test_section_4_escalation_numbers():
@@ -81,14 +103,22 @@ def test_section_4_escalation_numbers():
         assert single_error_recovery(strategy)["rounds_to_recover"] == 2
     assert 2 < single_error_recovery(GenerousTFT)["rounds_to_recover"] < 5  # "a few rounds"
     payoff = {
-        name: run(IteratedDilemma, 200, rng=1, strategy_a=name, strategy_b=name, noise=0.05, n_pairs=100)["payoff"].iloc[1:].mean()
+        name: run(
+            IteratedDilemma, 200, rng=1, strategy_a=name, strategy_b=name, noise=0.05, n_pairs=100
+        )["payoff"]
+        .iloc[1:]
+        .mean()
         for name in ("TFT", "GTFT", "CTFT")
     }
-    assert f"{payoff['TFT']:.2f}" == "2.25" and round(1 - payoff["TFT"] / 3, 2) == 0.25  # "a quarter"
+    assert (
+        f"{payoff['TFT']:.2f}" == "2.25" and round(1 - payoff["TFT"] / 3, 2) == 0.25
+    )  # "a quarter"
     assert f"{payoff['GTFT']:.2f}" == "2.86"
     assert f"{payoff['CTFT']:.2f}" == "2.90"
     for name in ("TFT", "GTFT", "CTFT", "WSLS"):
-        noiseless = run(IteratedDilemma, 50, rng=1, strategy_a=name, strategy_b=name, noise=0.0, n_pairs=5)
+        noiseless = run(
+            IteratedDilemma, 50, rng=1, strategy_a=name, strategy_b=name, noise=0.0, n_pairs=5
+        )
         assert (noiseless["payoff"].iloc[1:] == 3.0).all()
 
 
@@ -98,7 +128,18 @@ def test_lab_model_answer_numbers():
     assert round(reference_late_share(1.9), 2) == 0.32
     assert reference_late_share(2.05) < 0.05  # "a few per cent" above b = 2
     asyn = {
-        b: run(SpatialPDArray, 40, rng=0, width=30, height=30, b=b, initial_cooperators=0.9, asynchronous=True)["cooperators"].iloc[-10:].mean()
+        b: run(
+            SpatialPDArray,
+            40,
+            rng=0,
+            width=30,
+            height=30,
+            b=b,
+            initial_cooperators=0.9,
+            asynchronous=True,
+        )["cooperators"]
+        .iloc[-10:]
+        .mean()
         for b in (1.7, 1.9)
     }
     assert asyn[1.9] == 0.0 and asyn[1.7] > 0.5
@@ -107,7 +148,12 @@ def test_lab_model_answer_numbers():
 @pytest.mark.parametrize("b", [1.79, 1.81])
 def test_b_thresholds_are_jumps(b):
     # The lesson's dashboard prompt: 1.79 and 1.81 fall on different steps of the staircase.
-    share = late_share(run(SpatialPDArray, 150, rng=0, width=60, height=60, b=b, initial_cooperators=0.9)["cooperators"], 50)
+    share = late_share(
+        run(SpatialPDArray, 150, rng=0, width=60, height=60, b=b, initial_cooperators=0.9)[
+            "cooperators"
+        ],
+        50,
+    )
     assert (share > 0.6) if b < 1.8 else (share < 0.4)
 
 

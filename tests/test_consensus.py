@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.emergence.consensus import NETWORKS, DeGrootModel, Opinionated, consensus_weights, degroot_limit, trust_matrix
+from mesa_models.emergence.consensus import (
+    NETWORKS,
+    DeGrootModel,
+    Opinionated,
+    consensus_weights,
+    degroot_limit,
+    trust_matrix,
+)
 
 
 @pytest.mark.parametrize("network", NETWORKS)
@@ -37,7 +44,9 @@ def test_a_central_agent_sets_the_answer_not_the_mean():
         model = DeGrootModel(rng=seed, network="star", n_agents=21, hub_opinion=1.0)
         model.run_for(200)
         assert model.weights[model.hub] == pytest.approx(0.5)
-        assert model.opinions()[0] == pytest.approx(0.5 + 0.5 * np.mean(model.initial[1:]), abs=1e-12)
+        assert model.opinions()[0] == pytest.approx(
+            0.5 + 0.5 * np.mean(model.initial[1:]), abs=1e-12
+        )
         assert abs(model.opinions().mean() - model.initial.mean()) > 0.15
 
 
@@ -71,7 +80,9 @@ def test_stubborn_agents_by_subclassing():
 
     model = StubbornModel(rng=1, network="complete", n_agents=10, initial=np.linspace(0, 1, 10))
     model.run_for(300)
-    assert model.opinions() == pytest.approx(np.zeros(10), abs=1e-9)  # everyone ends where the stubborn one started
+    assert model.opinions() == pytest.approx(
+        np.zeros(10), abs=1e-9
+    )  # everyone ends where the stubborn one started
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,9 @@ def test_mesa_and_array_engines_agree_step_by_step(kwargs, seed):
         before = array_model.states()
         mesa_model.step()
         array_model.step()
-        assert np.array_equal(mesa_model.states(), array_model.states()), f"{kwargs}, seed {seed}: differ at step {step + 1}"
+        assert np.array_equal(mesa_model.states(), array_model.states()), (
+            f"{kwargs}, seed {seed}: differ at step {step + 1}"
+        )
         changes += int((before != array_model.states()).any())
     assert changes >= 3
     frames = [m.datacollector.get_model_vars_dataframe() for m in (mesa_model, array_model)]
@@ -58,7 +60,9 @@ def test_mesa_and_array_engines_agree_step_by_step(kwargs, seed):
 
 def test_engines_agree_with_a_patch_policy_and_a_given_start():
     graph = nx.convert_node_labels_to_integers(nx.barabasi_albert_graph(120, 2, seed=3))
-    kwargs = dict(graph=graph, initial=[100, 101, 102], patch_policy=hub_patches, patch_budget=6, beta=0.2)
+    kwargs = dict(
+        graph=graph, initial=[100, 101, 102], patch_policy=hub_patches, patch_budget=6, beta=0.2
+    )
     a, b = Contagion(rng=4, **kwargs), ContagionArray(rng=4, **kwargs)
     assert a.initial_infected == 3 and a.n_agents == 120
     for _ in range(40):
@@ -109,16 +113,29 @@ def test_scale_free_threshold_estimate_falls_as_the_network_grows():
     # 1 / largest eigenvalue estimates the SIS threshold. It stays near 1 / (z + 1) on random
     # graphs but keeps falling on scale-free graphs: no threshold in the limit.
     for seed in (0, 1):
-        er = [spectral_radius((n, graph_edges("random", n, 6, seed))) for n in (1_000, 4_000, 16_000)]
-        ba = [spectral_radius((n, graph_edges("scale-free", n, 6, seed))) for n in (1_000, 4_000, 16_000)]
+        er = [
+            spectral_radius((n, graph_edges("random", n, 6, seed))) for n in (1_000, 4_000, 16_000)
+        ]
+        ba = [
+            spectral_radius((n, graph_edges("scale-free", n, 6, seed)))
+            for n in (1_000, 4_000, 16_000)
+        ]
         assert all(6.8 < value < 7.4 for value in er)
         assert ba[0] < ba[1] < ba[2] and 1 / ba[2] < 0.05
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_hub_patching_stops_what_random_patching_does_not(seed):
-    frame = patching_effect([0, 500], strategies=("random", "hubs"), spreading_rate=0.2, n=10_000, mean_degree=6,
-                            steps=300, window=100, seeds=(seed,)).set_index(["strategy", "budget"])
+    frame = patching_effect(
+        [0, 500],
+        strategies=("random", "hubs"),
+        spreading_rate=0.2,
+        n=10_000,
+        mean_degree=6,
+        steps=300,
+        window=100,
+        seeds=(seed,),
+    ).set_index(["strategy", "budget"])
     none = frame.loc[("random", 0), "prevalence"]
     assert none > 0.15
     assert frame.loc[("hubs", 500), "prevalence"] == 0  # 5 % of agents, the hubs: gone
@@ -126,11 +143,28 @@ def test_hub_patching_stops_what_random_patching_does_not(seed):
 
 
 def test_prevalence_curve_agrees_with_the_model():
-    curve = prevalence_curve([0.3], topology="scale-free", n=2000, mean_degree=4, mu=0.5, steps=300, window=150,
-                             seeds=(0, 1, 2))
+    curve = prevalence_curve(
+        [0.3],
+        topology="scale-free",
+        n=2000,
+        mean_degree=4,
+        mu=0.5,
+        steps=300,
+        window=150,
+        seeds=(0, 1, 2),
+    )
     runs = []
     for seed in range(3):
-        frame = run(ContagionArray, 300, rng=seed, n_agents=2000, mean_degree=4, beta=0.15, mu=0.5, initial_infected=1000)
+        frame = run(
+            ContagionArray,
+            300,
+            rng=seed,
+            n_agents=2000,
+            mean_degree=4,
+            beta=0.15,
+            mu=0.5,
+            initial_infected=1000,
+        )
         runs.append(frame["compromised"].iloc[-150:].mean())
     assert curve["prevalence"].iloc[0] == pytest.approx(np.mean(runs), abs=0.02)
 
@@ -139,8 +173,16 @@ def test_prevalence_curve_agrees_with_the_model():
 def test_expected_outbreak():
     graph = to_networkx(2000, build_edges("scale-free", 2000, 4, np.random.default_rng(0)))
     none = expected_outbreak(graph, transmissibility=0.3, realizations=30, seed=1)
-    hubs = expected_outbreak(graph, hub_patches(graph, 60, None), transmissibility=0.3, realizations=30, seed=1)
-    rand = expected_outbreak(graph, random_patches(graph, 60, np.random.default_rng(0)), transmissibility=0.3, realizations=30, seed=1)
+    hubs = expected_outbreak(
+        graph, hub_patches(graph, 60, None), transmissibility=0.3, realizations=30, seed=1
+    )
+    rand = expected_outbreak(
+        graph,
+        random_patches(graph, 60, np.random.default_rng(0)),
+        transmissibility=0.3,
+        realizations=30,
+        seed=1,
+    )
     assert hubs < 0.2 * none and rand > 0.7 * none
     assert expected_outbreak(graph, transmissibility=0.0) == pytest.approx(1 / 2000)
     assert expected_outbreak(graph, transmissibility=1.0, realizations=1) == pytest.approx(1.0)
@@ -174,15 +216,24 @@ def test_same_seed_same_run(engine):
 
 
 def test_numpy_numbers_are_accepted():
-    model = Contagion(rng=np.int64(2), n_agents=np.int64(60), beta=np.float64(0.2), mean_degree=np.int64(4))
+    model = Contagion(
+        rng=np.int64(2), n_agents=np.int64(60), beta=np.float64(0.2), mean_degree=np.int64(4)
+    )
     assert model.n_agents == 60
-    curve = prevalence_curve(np.array([0.2]), n=np.int64(500), steps=np.int64(20), window=np.int64(10), seeds=[np.int64(0)])
+    curve = prevalence_curve(
+        np.array([0.2]),
+        n=np.int64(500),
+        steps=np.int64(20),
+        window=np.int64(10),
+        seeds=[np.int64(0)],
+    )
     assert len(curve) == 1
 
 
 def policy_returning(value):
     def policy(graph, budget, rng):
         return value
+
     return policy
 
 
@@ -196,7 +247,11 @@ def policy_returning(value):
         ({"n_agents": 20, "initial_infected": 30}, ValueError, "'initial_infected'"),
         ({"topology": "random", "n_agents": 10, "mean_degree": 12}, ValueError, "'mean_degree'"),
         ({"patch_policy": "hubs", "patch_budget": 3}, TypeError, "'patch_policy'"),
-        ({"patch_policy": policy_returning([1, 1, 2]), "patch_budget": 3}, ValueError, "patch policy 'policy'.*distinct"),
+        (
+            {"patch_policy": policy_returning([1, 1, 2]), "patch_budget": 3},
+            ValueError,
+            "patch policy 'policy'.*distinct",
+        ),
         ({"patch_policy": policy_returning("abc"), "patch_budget": 3}, ValueError, "patch policy"),
         ({"patch_policy": policy_returning([1, 2]), "patch_budget": 3}, ValueError, "3 distinct"),
         ({"initial": [0, 999]}, ValueError, "'initial'"),
@@ -214,8 +269,16 @@ def test_bad_input_gives_clear_errors(kwargs, error, words):
 
 def test_initial_cannot_include_patched_agents():
     with pytest.raises(ValueError, match="'initial' includes patched"):
-        ContagionArray(rng=0, patch_budget=5, patch_strategy="hubs", initial=hub_patches(
-            to_networkx(150, build_edges("scale-free", 150, 4, np.random.default_rng(0))), 5, None))
+        ContagionArray(
+            rng=0,
+            patch_budget=5,
+            patch_strategy="hubs",
+            initial=hub_patches(
+                to_networkx(150, build_edges("scale-free", 150, 4, np.random.default_rng(0))),
+                5,
+                None,
+            ),
+        )
 
 
 @pytest.mark.parametrize(
@@ -230,7 +293,11 @@ def test_initial_cannot_include_patched_agents():
         (lambda: patching_effect([0, 200], n=100), ValueError, "'budgets'"),
         (lambda: patching_effect([5], n=100, strategies=("central",)), ValueError, "'strategies'"),
         (lambda: expected_outbreak(nx.path_graph(5), [9]), ValueError, "'patched'"),
-        (lambda: expected_outbreak(nx.path_graph(5), transmissibility=2), ValueError, "'transmissibility'"),
+        (
+            lambda: expected_outbreak(nx.path_graph(5), transmissibility=2),
+            ValueError,
+            "'transmissibility'",
+        ),
         (lambda: expected_outbreak("graph"), TypeError, "'graph'"),
         (lambda: graph_edges("scale-free", 100, 3, 0), ValueError, "'mean_degree'.*even"),
         (lambda: ContagionArray(n_agents=2_000_000, mean_degree=40), ValueError, "GB"),
@@ -250,11 +317,41 @@ HELPER_CALLS = {
     "random_patches": (random_patches, lambda: ((SMALL, 5, 0), {})),
     "hub_patches": (hub_patches, lambda: ((SMALL, 5, None), {})),
     "graph_edges": (graph_edges, lambda: (("scale-free", 200, 4, 1), {})),
-    "prevalence_curve": (prevalence_curve, lambda: (([0.1, 0.3],), {"topology": "random", "n": 300, "mean_degree": 4, "mu": 0.5,
-                                                                    "steps": 20, "window": 10, "initial_share": 0.3, "seeds": (0,)})),
-    "patching_effect": (patching_effect, lambda: (([0, 10],), {"spreading_rate": 0.3, "n": 300, "mean_degree": 4, "mu": 1.0,
-                                                               "steps": 20, "window": 10, "initial_share": 0.5})),
-    "expected_outbreak": (expected_outbreak, lambda: ((SMALL, [0, 1]), {"transmissibility": 0.4, "realizations": 5, "seed": 2})),
+    "prevalence_curve": (
+        prevalence_curve,
+        lambda: (
+            ([0.1, 0.3],),
+            {
+                "topology": "random",
+                "n": 300,
+                "mean_degree": 4,
+                "mu": 0.5,
+                "steps": 20,
+                "window": 10,
+                "initial_share": 0.3,
+                "seeds": (0,),
+            },
+        ),
+    ),
+    "patching_effect": (
+        patching_effect,
+        lambda: (
+            ([0, 10],),
+            {
+                "spreading_rate": 0.3,
+                "n": 300,
+                "mean_degree": 4,
+                "mu": 1.0,
+                "steps": 20,
+                "window": 10,
+                "initial_share": 0.5,
+            },
+        ),
+    ),
+    "expected_outbreak": (
+        expected_outbreak,
+        lambda: ((SMALL, [0, 1]), {"transmissibility": 0.4, "realizations": 5, "seed": 2}),
+    ),
     "spectral_radius": (spectral_radius, lambda: ((SMALL, [0, 1]), {})),
 }
 

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.miscoordination.conventions import ACTIONS, Conventions, emergence_time, follow_signal, ignore_signal
+from mesa_models.miscoordination.conventions import (
+    ACTIONS,
+    Conventions,
+    emergence_time,
+    follow_signal,
+    ignore_signal,
+)
 
 
 def test_a_convention_emerges_on_a_connected_small_world():
@@ -25,7 +31,9 @@ def test_a_convention_emerges_on_a_connected_small_world():
 
 def test_which_side_wins_is_arbitrary():
     """Symmetric game: across seeds both conventions win sometimes."""
-    winners = {run(Conventions, 60, rng=s, topology="complete").share_left.iloc[-1] > 0.5 for s in range(8)}
+    winners = {
+        run(Conventions, 60, rng=s, topology="complete").share_left.iloc[-1] > 0.5 for s in range(8)
+    }
     assert winners == {True, False}
 
 
@@ -61,7 +69,9 @@ def test_cheap_talk_cuts_cross_group_crashes_and_noise_hurts():
     def mean_cross(**kw):
         rates = []
         for seed in (2, 3, 4):  # seeds whose complete-graph groups settle on opposite sides
-            frame = run(Conventions, 100, rng=seed, groups=2, topology="complete", contact_step=40, **kw)
+            frame = run(
+                Conventions, 100, rng=seed, groups=2, topology="complete", contact_step=40, **kw
+            )
             rates.append(frame.cross_miscoordination[41:].mean())
         return sum(rates) / len(rates)
 
@@ -75,7 +85,15 @@ def test_cheap_talk_cuts_cross_group_crashes_and_noise_hurts():
 
 def test_ignore_signal_is_the_same_as_no_talk_for_collisions():
     a = run(Conventions, 30, rng=4, groups=2, topology="complete", contact_step=10)
-    model = Conventions(rng=4, groups=2, topology="complete", contact_step=10, cheap_talk=True, signal_noise=0.0, signal_rule=ignore_signal)
+    model = Conventions(
+        rng=4,
+        groups=2,
+        topology="complete",
+        contact_step=10,
+        cheap_talk=True,
+        signal_noise=0.0,
+        signal_rule=ignore_signal,
+    )
     b = run(model, 30)
     pd.testing.assert_series_equal(a.share_left_A, b.share_left_A)
     pd.testing.assert_series_equal(a.miscoordination, b.miscoordination)
@@ -83,7 +101,9 @@ def test_ignore_signal_is_the_same_as_no_talk_for_collisions():
 
 def test_same_seed_same_frame():
     kw = dict(groups=2, topology="small world", contact_step=20, cheap_talk=True)
-    pd.testing.assert_frame_equal(run(Conventions, 40, rng=7, **kw), run(Conventions, 40, rng=7, **kw))
+    pd.testing.assert_frame_equal(
+        run(Conventions, 40, rng=7, **kw), run(Conventions, 40, rng=7, **kw)
+    )
     assert not run(Conventions, 40, rng=7, **kw).equals(run(Conventions, 40, rng=8, **kw))
 
 
@@ -109,13 +129,18 @@ def test_rules_returning_invalid_sides_are_reported():
     def keep_middle(agent, observed):
         return "middle"
 
-    with pytest.raises(ValueError, match=r"response rule 'keep_middle' returned 'middle'; allowed: 'left', 'right'"):
+    with pytest.raises(
+        ValueError, match=r"response rule 'keep_middle' returned 'middle'; allowed: 'left', 'right'"
+    ):
         Conventions(rng=0, response_rule=keep_middle).step()
 
     def shout(agent, signal):
         return signal.upper()
 
-    with pytest.raises(ValueError, match=r"signal rule 'shout' returned 'LEFT'|signal rule 'shout' returned 'RIGHT'"):
+    with pytest.raises(
+        ValueError,
+        match=r"signal rule 'shout' returned 'LEFT'|signal rule 'shout' returned 'RIGHT'",
+    ):
         Conventions(rng=0, cheap_talk=True, signal_rule=shout).step()
     with pytest.raises(TypeError, match="response_rule"):
         Conventions(rng=0, response_rule="majority")

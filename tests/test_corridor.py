@@ -32,13 +32,17 @@ def test_preferred_lane_is_the_side_of_the_heading():
     model = Corridor(rng=0)
     for robot in model.agents:
         right_hand = 0 if robot.heading == EAST else 1
-        assert robot.preferred_lane == (right_hand if robot.convention == "right" else 1 - right_hand)
+        assert robot.preferred_lane == (
+            right_hand if robot.convention == "right" else 1 - right_hand
+        )
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0])
 def test_one_maker_flows(share):
     """Either convention works when everyone shares it: most runs flow at speed > 0.8."""
-    speeds = [run(Corridor, 200, rng=s, share_keep_right=share).speed.iloc[-50:].mean() for s in range(10)]
+    speeds = [
+        run(Corridor, 200, rng=s, share_keep_right=share).speed.iloc[-50:].mean() for s in range(10)
+    ]
     assert np.median(speeds) > 0.8
     assert sum(v > 0.5 for v in speeds) >= 8
 
@@ -73,9 +77,13 @@ def test_same_maker_pair_passes():
 def test_injected_rule_is_used_and_validated():
     frame = run(Corridor, 20, rng=1, rule=lambda robot: "wait")
     assert (frame.speed == 0).all()
-    with pytest.raises(ValueError, match=r"rule 'bad' returned 'fly' for robot \d+; allowed: 'forward'"):
+    with pytest.raises(
+        ValueError, match=r"rule 'bad' returned 'fly' for robot \d+; allowed: 'forward'"
+    ):
+
         def bad(robot):
             return "fly"
+
         Corridor(rng=0, rule=bad).step()
     with pytest.raises(TypeError, match="'rule' got 3"):
         Corridor(rule=3)

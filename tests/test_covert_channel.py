@@ -21,7 +21,9 @@ SEEDS = (0, 1, 2)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_plain_messages_are_read_by_the_overseer(seed):
     frame = run(CovertChannel, 10, rng=seed, code="plain")
-    assert (frame["overseer_accuracy"][1:] == 1).all() and (frame["colluder_accuracy"][1:] == 1).all()
+    assert (frame["overseer_accuracy"][1:] == 1).all() and (
+        frame["colluder_accuracy"][1:] == 1
+    ).all()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -63,7 +65,9 @@ def test_same_seed_same_run():
 
 
 def test_smarter_overseer_subclass():
-    class Knows(Overseer):  # an overseer that has stolen the key stream cannot exist here; one that guesses 3
+    class Knows(
+        Overseer
+    ):  # an overseer that has stolen the key stream cannot exist here; one that guesses 3
         def guess(self, content, wording):
             return np.full_like(wording, 3)
 

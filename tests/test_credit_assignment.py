@@ -8,11 +8,19 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.miscoordination.credit_assignment import TeamLearning, difference_reward, team_reward
+from mesa_models.miscoordination.credit_assignment import (
+    TeamLearning,
+    difference_reward,
+    team_reward,
+)
 
 
 def _share_correct(steps, seeds=range(3), **params):
-    return float(np.mean([run(TeamLearning, steps, rng=s, **params)["share_correct"].iloc[-1] for s in seeds]))
+    return float(
+        np.mean(
+            [run(TeamLearning, steps, rng=s, **params)["share_correct"].iloc[-1] for s in seeds]
+        )
+    )
 
 
 def test_difference_rewards_teach_everyone_quickly():
@@ -42,7 +50,13 @@ def test_same_seed_same_frame():
 
 @pytest.mark.parametrize(
     ("params", "name"),
-    [({"n_agents": -3}, "n_agents"), ({"exploration": 1.2}, "exploration"), ({"learning_rate": 0}, "learning_rate"), ({"reward": "bonus"}, "reward"), ({"n_actions": 1}, "n_actions")],
+    [
+        ({"n_agents": -3}, "n_agents"),
+        ({"exploration": 1.2}, "exploration"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"reward": "bonus"}, "reward"),
+        ({"n_actions": 1}, "n_actions"),
+    ],
 )
 def test_bad_parameters_name_themselves(params, name):
     with pytest.raises(ValueError, match=name):
@@ -53,7 +67,9 @@ def test_bad_credit_rules_are_reported():
     def praise(agent, model):
         return "well done"
 
-    with pytest.raises(ValueError, match=r"credit rule 'praise' returned 'well done'; allowed: a finite number"):
+    with pytest.raises(
+        ValueError, match=r"credit rule 'praise' returned 'well done'; allowed: a finite number"
+    ):
         TeamLearning(rng=0, credit_rule=praise).step()
     with pytest.raises(TypeError, match="credit_rule"):
         TeamLearning(rng=0, credit_rule=3)

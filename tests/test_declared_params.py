@@ -30,7 +30,9 @@ CASES = [(model, name) for model in MODELS for name in model.params]
 
 
 def test_every_model_module_is_found():
-    assert {"Corridor", "Conventions", "ElFarol", "SpatialPD", "CalvanoModel"} <= {m.__name__ for m in MODELS}
+    assert {"Corridor", "Conventions", "ElFarol", "SpatialPD", "CalvanoModel"} <= {
+        m.__name__ for m in MODELS
+    }
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -43,10 +45,20 @@ def outside(param):
     """A strategy for values just or far outside the declared range."""
     options = []
     if param.low is not None:
-        below = st.floats(min_value=param.low - 1e6, max_value=param.low, exclude_max=not param.low_open, allow_nan=False)
+        below = st.floats(
+            min_value=param.low - 1e6,
+            max_value=param.low,
+            exclude_max=not param.low_open,
+            allow_nan=False,
+        )
         options.append(below.map(int) if param.kind is int else below)
     if param.high is not None:
-        above = st.floats(min_value=param.high, max_value=param.high + 1e6, exclude_min=not param.high_open, allow_nan=False)
+        above = st.floats(
+            min_value=param.high,
+            max_value=param.high + 1e6,
+            exclude_min=not param.high_open,
+            allow_nan=False,
+        )
         options.append(above.map(int) if param.kind is int else above)
     return st.one_of(*options)
 

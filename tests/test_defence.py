@@ -47,8 +47,12 @@ matplotlib.use("Agg")
 
 def test_monitor_rates_are_signal_detection():
     detection, false_alarm = monitor_rates(1.5, 1.0)
-    assert detection == pytest.approx(0.6914625, abs=1e-6) and false_alarm == pytest.approx(0.1586553, abs=1e-6)
-    assert monitor_rates(0.0, 0.5)[0] == pytest.approx(monitor_rates(0.0, 0.5)[1])  # a blind monitor
+    assert detection == pytest.approx(0.6914625, abs=1e-6) and false_alarm == pytest.approx(
+        0.1586553, abs=1e-6
+    )
+    assert monitor_rates(0.0, 0.5)[0] == pytest.approx(
+        monitor_rates(0.0, 0.5)[1]
+    )  # a blind monitor
     assert monitor_rates(1.5, threshold_for_detection(1.5, 0.3))[0] == pytest.approx(0.3)
 
 
@@ -57,7 +61,9 @@ def test_containment_condition():
     d = critical_detection(0.8, 0.1)
     assert d == pytest.approx(1 - 1 / 1.3)
     assert defence_growth_factor(0.8, 0.1, d) == pytest.approx(1.0)
-    assert critical_detection(0.4, 0.3) == 0.0  # beta <= 2 gamma: nothing to do (Gu et al.'s principle)
+    assert (
+        critical_detection(0.4, 0.3) == 0.0
+    )  # beta <= 2 gamma: nothing to do (Gu et al.'s principle)
     assert threshold_for_detection(1.5, d) == pytest.approx(2.2363, abs=1e-4)
 
 
@@ -83,12 +89,19 @@ def test_without_a_budget_the_tradeoff_is_monotone(seeds):
 
 def test_a_budget_breaks_monotonicity():
     sweep = threshold_sweep([0.5, 2.0, 3.0], rounds=100, seeds=range(12), capacity=0.1)
-    assert sweep.loc[0.5, "infected"] > sweep.loc[2.0, "infected"] + 0.3  # too vigilant: quarantine full of false alarms
+    assert (
+        sweep.loc[0.5, "infected"] > sweep.loc[2.0, "infected"] + 0.3
+    )  # too vigilant: quarantine full of false alarms
     assert sweep.loc[3.0, "infected"] > sweep.loc[2.0, "infected"] + 0.3  # too lax: carriers missed
 
 
 def test_segmentation_caps_an_isolated_outbreak():
-    finals = {s: policy_outcome(150, range(8), quarantine=False, segments=s, cross_traffic=0.0)["infected"] for s in (1, 2, 4, 8)}
+    finals = {
+        s: policy_outcome(150, range(8), quarantine=False, segments=s, cross_traffic=0.0)[
+            "infected"
+        ]
+        for s in (1, 2, 4, 8)
+    }
     values = [finals[s] for s in (1, 2, 4, 8)]
     assert all(a > b for a, b in zip(values, values[1:]))
     for s, value in finals.items():
@@ -96,10 +109,17 @@ def test_segmentation_caps_an_isolated_outbreak():
 
 
 def test_cross_traffic_delays_but_does_not_stop():
-    sealed = simulate_defence(150, 8, rng=1, quarantine=False, segments=4, cross_traffic=0.0)["infected"]
-    leaky = simulate_defence(150, 8, rng=1, quarantine=False, segments=4, cross_traffic=0.02)["infected"]
+    sealed = simulate_defence(150, 8, rng=1, quarantine=False, segments=4, cross_traffic=0.0)[
+        "infected"
+    ]
+    leaky = simulate_defence(150, 8, rng=1, quarantine=False, segments=4, cross_traffic=0.02)[
+        "infected"
+    ]
     open_ = simulate_defence(150, 8, rng=1, quarantine=False)["infected"]
-    assert leaky[:, -20:].mean() == pytest.approx(open_[:, -20:].mean(), abs=0.03) and sealed[:, -20:].mean() < 0.25
+    assert (
+        leaky[:, -20:].mean() == pytest.approx(open_[:, -20:].mean(), abs=0.03)
+        and sealed[:, -20:].mean() < 0.25
+    )
     half = lambda series: np.median((series >= 0.375).argmax(axis=1))  # noqa: E731
     assert half(leaky) > half(open_) + 5
 
@@ -108,7 +128,9 @@ def test_least_privilege_limits_harm_not_spread():
     full = policy_outcome(100, range(8), quarantine=False)
     least = policy_outcome(100, range(8), quarantine=False, least_privilege=True)
     assert least["infected"] == pytest.approx(full["infected"])  # same seeds, same spread
-    ratio = np.mean(list(role_blast_radii(True).values())) / np.mean(list(role_blast_radii(False).values()))
+    ratio = np.mean(list(role_blast_radii(True).values())) / np.mean(
+        list(role_blast_radii(False).values())
+    )
     assert least["harm"] / full["harm"] == pytest.approx(ratio, rel=0.05)
 
 
@@ -140,19 +162,33 @@ def test_manifest_errors():
 # -- the two engines ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("settings", [
-    dict(quarantine=False, initial_infected=6),
-    dict(threshold=2.5, initial_infected=10),
-    dict(threshold=1.0, capacity=0.2, initial_infected=10),
-    dict(quarantine=False, segments=2, cross_traffic=0.05, initial_infected=6),
-], ids=["no defence", "weak monitor", "budget", "segments"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(quarantine=False, initial_infected=6),
+        dict(threshold=2.5, initial_infected=10),
+        dict(threshold=1.0, capacity=0.2, initial_infected=10),
+        dict(quarantine=False, segments=2, cross_traffic=0.05, initial_infected=6),
+    ],
+    ids=["no defence", "weak monitor", "budget", "segments"],
+)
 def test_engines_agree_in_distribution(settings):
     rounds, params = 20, dict(n_agents=100, **settings)
-    mesa = np.array([run(DefenceModel, rounds, rng=seed, **params)["infected"].to_numpy() for seed in range(30)])
+    mesa = np.array(
+        [run(DefenceModel, rounds, rng=seed, **params)["infected"].to_numpy() for seed in range(30)]
+    )
     fast = simulate_defence(rounds, 2000, rng=1, **params)["infected"]
     for t in (1, 5, 10, 20):
-        se = math.hypot(mesa[:, t].std(ddof=1) / math.sqrt(len(mesa)), fast[:, t].std(ddof=1) / math.sqrt(len(fast)))
-        assert abs(mesa[:, t].mean() - fast[:, t].mean()) < 4 * se + 1e-9, (t, mesa[:, t].mean(), fast[:, t].mean(), se)
+        se = math.hypot(
+            mesa[:, t].std(ddof=1) / math.sqrt(len(mesa)),
+            fast[:, t].std(ddof=1) / math.sqrt(len(fast)),
+        )
+        assert abs(mesa[:, t].mean() - fast[:, t].mean()) < 4 * se + 1e-9, (
+            t,
+            mesa[:, t].mean(),
+            fast[:, t].mean(),
+            se,
+        )
 
 
 def test_defence_array_is_the_batch_engine_with_one_run():
@@ -186,6 +222,7 @@ def test_custom_monitor():
     perfect.run_for(5)
     assert perfect.count(lambda a: a.carrier and a.active) == 0 and perfect.new_false_alarms == 0
     with pytest.raises(ValueError, match="monitor 'maybe' returned 'yes'"):
+
         def maybe(agent):
             return "yes"
 
@@ -225,7 +262,9 @@ def test_bad_input_names_the_parameter():
         monitor_rates(1.5, "high")
     model = DefenceModel(rng=np.int64(2), n_agents=np.int64(50), threshold=np.float64(1.5))
     model.step()
-    assert simulate_defence(np.int64(3), np.int64(2), rng=0, threshold=np.float64(2.0))["infected"].shape == (2, 4)
+    assert simulate_defence(np.int64(3), np.int64(2), rng=0, threshold=np.float64(2.0))[
+        "infected"
+    ].shape == (2, 4)
 
 
 def test_draw_state():

@@ -81,7 +81,16 @@ def test_exercise_1():
 def test_exercise_1_cases_make_every_argument_matter():
     paths = unit07._price_paths()
     base = {"prices": paths["calm"], "width": 1.0, "window": 60}
-    assert insensitive_arguments(unit07.reference_band, base, prices=[paths["crash"], paths["short"]], width=[0.25, 2.5], window=[10, 300]) == []
+    assert (
+        insensitive_arguments(
+            unit07.reference_band,
+            base,
+            prices=[paths["crash"], paths["short"]],
+            width=[0.25, 2.5],
+            window=[10, 300],
+        )
+        == []
+    )
 
 
 # -- Exercise 2: measuring a band --------------------------------------------------------------------
@@ -102,8 +111,12 @@ def report_with_global_rng(width, window, seed):  # no seed at all: a fresh rand
     def limits(prices):
         return band_limits(prices, width, window)
 
-    crash = FlashCrashArray(rng=np.random.randint(10**6), price_limits=limits, **LAB_MARKET).run_quietly(LAB_SECONDS)
-    news = FlashCrashArray(rng=np.random.randint(10**6), price_limits=limits, **NEWS_DAY).run_quietly(LAB_SECONDS)
+    crash = FlashCrashArray(
+        rng=np.random.randint(10**6), price_limits=limits, **LAB_MARKET
+    ).run_quietly(LAB_SECONDS)
+    news = FlashCrashArray(
+        rng=np.random.randint(10**6), price_limits=limits, **NEWS_DAY
+    ).run_quietly(LAB_SECONDS)
     return crash_stats(crash)["drawdown"], crash_stats(news)["band_seconds"]
 
 
@@ -111,7 +124,9 @@ def report_news_day_twice(width, window, seed):  # measures the fall on the wron
     def limits(prices):
         return band_limits(prices, width, window)
 
-    news = crash_stats(FlashCrashArray(rng=seed, price_limits=limits, **NEWS_DAY).run_quietly(LAB_SECONDS))
+    news = crash_stats(
+        FlashCrashArray(rng=seed, price_limits=limits, **NEWS_DAY).run_quietly(LAB_SECONDS)
+    )
     return news["drawdown"], news["band_seconds"]
 
 
@@ -153,14 +168,24 @@ def test_exercise_2_reproducibility_is_checked():
 
 def test_exercise_2_cases_make_every_argument_matter():
     base = {"width": 1.0, "window": 120, "seed": 0}
-    assert insensitive_arguments(unit07.reference_breaker_report, base, width=[2.0], window=[30], seed=[1]) == []
+    assert (
+        insensitive_arguments(
+            unit07.reference_breaker_report, base, width=[2.0], window=[30], seed=[1]
+        )
+        == []
+    )
 
 
 # -- Exercise 3: acceptable bands -------------------------------------------------------------------
 def acceptable_bands(widths, windows, seeds):
     return [
-        (w, n) for w in widths for n in windows
-        if all(f <= MAX_FALL and s == 0 for f, s in (unit07.reference_breaker_report(w, n, seed) for seed in seeds))
+        (w, n)
+        for w in widths
+        for n in windows
+        if all(
+            f <= MAX_FALL and s == 0
+            for f, s in (unit07.reference_breaker_report(w, n, seed) for seed in seeds)
+        )
     ]
 
 
@@ -170,13 +195,23 @@ def first_seed_only(widths, windows, seeds):
 
 def tolerant_of_news(widths, windows, seeds):  # lets the band hold news back for a few seconds
     return [
-        (w, n) for w in widths for n in windows
-        if all(f <= MAX_FALL and s <= 10 for f, s in (unit07.reference_breaker_report(w, n, seed) for seed in seeds))
+        (w, n)
+        for w in widths
+        for n in windows
+        if all(
+            f <= MAX_FALL and s <= 10
+            for f, s in (unit07.reference_breaker_report(w, n, seed) for seed in seeds)
+        )
     ]
 
 
 def crash_only(widths, windows, seeds):  # forgets the news day
-    return [(w, n) for w in widths for n in windows if all(unit07.reference_breaker_report(w, n, s)[0] <= MAX_FALL for s in seeds)]
+    return [
+        (w, n)
+        for w in widths
+        for n in windows
+        if all(unit07.reference_breaker_report(w, n, s)[0] <= MAX_FALL for s in seeds)
+    ]
 
 
 def hard_coded(widths, windows, seeds):
@@ -188,7 +223,10 @@ def test_exercise_3():
     assert unit07.check_exercise_3(stub).status == "not attempted"
     for wrong in (first_seed_only, tolerant_of_news, crash_only, hard_coded):
         verdict = unit07.check_exercise_3(wrong)
-        assert verdict.status == "incorrect" and "should be" in verdict.message, (wrong.__name__, verdict)
+        assert verdict.status == "incorrect" and "should be" in verdict.message, (
+            wrong.__name__,
+            verdict,
+        )
     verdict = unit07.check_exercise_3(lambda widths, windows, seeds: 2.0)
     assert verdict.status == "incorrect" and "should be a list or tuple" in verdict.message
 
@@ -243,10 +281,14 @@ def test_exercise_4():
 
 # -- Exercise 5: an ordering rule -----------------------------------------------------------------------
 def my_order(stage):
-    return max(0.0, stage.expected_demand + 0.5 * (20.0 - stage.effective_inventory - stage.supply_line))
+    return max(
+        0.0, stage.expected_demand + 0.5 * (20.0 - stage.effective_inventory - stage.supply_line)
+    )
 
 
-def order_what_you_are_asked(stage):  # no bullwhip, but never rebuilds stock: loses in the step down
+def order_what_you_are_asked(
+    stage,
+):  # no bullwhip, but never rebuilds stock: loses in the step down
     return stage.incoming_order
 
 

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from mesa_models import run
-from mesa_models.miscoordination.el_farol import ElFarol, LinearPredictor, arthur_family, attendance_stats, linear_family
+from mesa_models.miscoordination.el_farol import (
+    ElFarol,
+    LinearPredictor,
+    arthur_family,
+    attendance_stats,
+    linear_family,
+)
 from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 
 SEEDS = range(6)
@@ -73,7 +79,9 @@ def test_linear_family_is_linear_and_bounded():
 
 
 def test_forecasts_are_clipped_to_the_population():
-    model = ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: LinearPredictor((3.0,), 0.0))
+    model = ElFarol(
+        rng=0, predictor_family=lambda rng, memory, n_agents: LinearPredictor((3.0,), 0.0)
+    )
     model.history[-1] = 90
     assert model.predict_all().max() == 100
 
@@ -104,10 +112,12 @@ def test_bad_predictors_are_reported():
     def gut_feeling(history):
         return "sixty"
 
-    with pytest.raises(ValueError, match=r"predictor 'gut_feeling' returned 'sixty'; allowed: a finite number"):
+    with pytest.raises(
+        ValueError, match=r"predictor 'gut_feeling' returned 'sixty'; allowed: a finite number"
+    ):
         ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: gut_feeling).step()
     with pytest.raises(ValueError, match="returned nan"):
-        ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: (lambda h: float("nan"))).step()
+        ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: lambda h: float("nan")).step()
     with pytest.raises(ValueError, match="predictor family"):
         ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: 60)
     with pytest.raises(TypeError, match="predictor_family"):
@@ -116,7 +126,12 @@ def test_bad_predictors_are_reported():
 
 def test_attendance_stats():
     stats = attendance_stats([50, 70, 80, 60], 60)
-    assert stats == {"mean": 65.0, "std": pytest.approx(np.std([50, 70, 80, 60])), "crowded": 0.5, "overloaded": 0.25}
+    assert stats == {
+        "mean": 65.0,
+        "std": pytest.approx(np.std([50, 70, 80, 60])),
+        "crowded": 0.5,
+        "overloaded": 0.25,
+    }
     assert attendance_stats([50, 70, 80, 60], 60, burn_in=2)["mean"] == 70
     with pytest.raises(ValueError, match="burn_in"):
         attendance_stats([1, 2], 60, burn_in=5)
@@ -125,7 +140,13 @@ def test_attendance_stats():
 # -- the vectorised engine ----------------------------------------------------------------
 @pytest.mark.parametrize(
     "params",
-    [{}, {"monoculture": True}, {"predictor_family": linear_family}, {"pool_size": 6}, {"memory": 3, "bag_size": 10, "score_decay": 0.5}],
+    [
+        {},
+        {"monoculture": True},
+        {"predictor_family": linear_family},
+        {"pool_size": 6},
+        {"memory": 3, "bag_size": 10, "score_decay": 0.5},
+    ],
 )
 def test_fast_engine_reproduces_the_mesa_trajectory(params):
     """Same state, same rules: week-by-week identical attendance for 300 weeks."""
@@ -133,7 +154,7 @@ def test_fast_engine_reproduces_the_mesa_trajectory(params):
         model = ElFarol(rng=seed, **params)
         engine = ElFarolArray.from_model(model)
         model.run_for(300)
-        assert engine.run(300).tolist() == model.history[model.memory:]
+        assert engine.run(300).tolist() == model.history[model.memory :]
         np.testing.assert_allclose(engine.scores, model.scores)
 
 
@@ -143,18 +164,37 @@ def test_fast_engine_from_params_and_midway():
     engine = ElFarolArray.from_model(model)  # starts from the model's state at week 40
     model.run_for(60)
     assert engine.run(60).tolist() == model.history[-60:]
-    assert ElFarolArray.from_params(rng=5).run(100).tolist() == run(ElFarol, 100, rng=5).attendance[1:].tolist()
+    assert (
+        ElFarolArray.from_params(rng=5).run(100).tolist()
+        == run(ElFarol, 100, rng=5).attendance[1:].tolist()
+    )
 
 
 def test_fast_engine_validation():
     with pytest.raises(TypeError, match="linear predictors"):
-        ElFarolArray.from_model(ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: (lambda h: 50.0)))
+        ElFarolArray.from_model(
+            ElFarol(rng=0, predictor_family=lambda rng, memory, n_agents: lambda h: 50.0)
+        )
     with pytest.raises(ValueError, match="threshold"):
         ElFarolArray.from_params(rng=0, threshold=0)
     engine = ElFarolArray.from_params(rng=0)
     with pytest.raises(ValueError, match="weeks"):
         engine.run(-1)
     with pytest.raises(ValueError, match="threshold"):
-        ElFarolArray(engine.weights, engine.constants, engine.bags, engine.history, threshold=150, score_decay=0.9)
+        ElFarolArray(
+            engine.weights,
+            engine.constants,
+            engine.bags,
+            engine.history,
+            threshold=150,
+            score_decay=0.9,
+        )
     with pytest.raises(ValueError, match="bags"):
-        ElFarolArray(engine.weights, engine.constants, engine.bags + 1000, engine.history, threshold=60, score_decay=0.9)
+        ElFarolArray(
+            engine.weights,
+            engine.constants,
+            engine.bags + 1000,
+            engine.history,
+            threshold=60,
+            score_decay=0.9,
+        )

@@ -50,7 +50,9 @@ def returns_the_weighted_vector(trust, initial):
 def test_exercise_1():
     assert unit09.check_exercise_1(unit09.reference_consensus).status == "correct"
     assert unit09.check_exercise_1(stub).status == "not attempted"
-    status, message = verdict_of(unit09.check_exercise_1, lambda trust, initial: float(np.mean(initial)))
+    status, message = verdict_of(
+        unit09.check_exercise_1, lambda trust, initial: float(np.mean(initial))
+    )
     assert status == "incorrect" and "plain average" in message
     status, message = verdict_of(unit09.check_exercise_1, right_eigenvector)
     assert status == "incorrect" and "plain average" in message
@@ -66,13 +68,22 @@ def test_exercise_1():
 def test_exercise_1_cases_make_every_argument_matter():
     base = unit09.exercise_1_cases()[0]
     others = unit09.exercise_1_cases()
-    assert insensitive_arguments(unit09.reference_consensus, base, trust=[others[5]["trust"]],
-                                 initial=[others[1]["initial"]]) == []
+    assert (
+        insensitive_arguments(
+            unit09.reference_consensus,
+            base,
+            trust=[others[5]["trust"]],
+            initial=[others[1]["initial"]],
+        )
+        == []
+    )
 
 
 # -- Exercise 2: amplification factor ------------------------------------------------------------
 def amplification(n_agents, gain, seed, steps=20, rows=slice(1, None), **extra):
-    frame = run(AmplificationModel, steps, rng=seed, scale="network", n_agents=n_agents, gain=gain, **extra)
+    frame = run(
+        AmplificationModel, steps, rng=seed, scale="network", n_agents=n_agents, gain=gain, **extra
+    )
     return float(frame["amplification"].iloc[rows].mean())
 
 
@@ -84,26 +95,52 @@ def test_exercise_2():
         "ignores the seed": lambda n, gain, seed: amplification(n, gain, 0),
         "last step only": lambda n, gain, seed: amplification(n, gain, seed, rows=slice(-1, None)),
         "19 steps (off by one)": lambda n, gain, seed: amplification(n, gain, seed, steps=19),
-        "wrong scale": lambda n, gain, seed: float(run(AmplificationModel, 20, rng=seed, scale="dyadic", n_agents=n, gain=gain)["amplification"].iloc[1:].mean()),
+        "wrong scale": lambda n, gain, seed: float(
+            run(AmplificationModel, 20, rng=seed, scale="dyadic", n_agents=n, gain=gain)[
+                "amplification"
+            ]
+            .iloc[1:]
+            .mean()
+        ),
     }
     for name, answer in cases.items():
         status, message = verdict_of(unit09.check_exercise_2, answer)
         assert status == "incorrect" and "should be" in message, name
-    status, message = verdict_of(unit09.check_exercise_2, lambda n, gain, seed: amplification(n, gain, None))
+    status, message = verdict_of(
+        unit09.check_exercise_2, lambda n, gain, seed: amplification(n, gain, None)
+    )
     assert status == "incorrect"  # the global generator: neither the reference nor reproducible
-    status, message = verdict_of(unit09.check_exercise_2, lambda n, gain, seed: run(AmplificationModel, 20, rng=seed, n_agents=n, gain=gain)["amplification"])
+    status, message = verdict_of(
+        unit09.check_exercise_2,
+        lambda n, gain, seed: run(AmplificationModel, 20, rng=seed, n_agents=n, gain=gain)[
+            "amplification"
+        ],
+    )
     assert status == "incorrect" and "pandas Series" in message
 
 
 def test_exercise_2_cases_make_every_argument_matter():
     base = unit09.EX2_CASES[0]
-    assert insensitive_arguments(unit09.reference_amplification_factor, base, n_agents=[3, 10], gain=[0.8, 1.3], seed=[4]) == []
+    assert (
+        insensitive_arguments(
+            unit09.reference_amplification_factor, base, n_agents=[3, 10], gain=[0.8, 1.3], seed=[4]
+        )
+        == []
+    )
 
 
 # -- Exercise 3: verification steps ---------------------------------------------------------------
 def needed(n_agents, gain, limit, seed, order=None, one_based=False, none_value=None, rng=None):
     for verifiers in order or range(n_agents):
-        frame = run(AmplificationModel, 10, rng=seed if rng is None else rng, scale="network", n_agents=n_agents, gain=gain, verifiers=verifiers)
+        frame = run(
+            AmplificationModel,
+            10,
+            rng=seed if rng is None else rng,
+            scale="network",
+            n_agents=n_agents,
+            gain=gain,
+            verifiers=verifiers,
+        )
         if frame["amplification"].iloc[1:].mean() <= limit:
             return verifiers + 1 if one_based else verifiers
     return none_value
@@ -112,29 +149,54 @@ def needed(n_agents, gain, limit, seed, order=None, one_based=False, none_value=
 def test_exercise_3():
     assert unit09.check_exercise_3(unit09.reference_verifiers_needed).status == "correct"
     assert unit09.check_exercise_3(stub).status == "not attempted"
-    status, message = verdict_of(unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, one_based=True))
+    status, message = verdict_of(
+        unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, one_based=True)
+    )
     assert status == "incorrect" and "one too many" in message
-    status, message = verdict_of(unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, order=range(n - 1, -1, -1)))
+    status, message = verdict_of(
+        unit09.check_exercise_3,
+        lambda n, g, limit, seed: needed(n, g, limit, seed, order=range(n - 1, -1, -1)),
+    )
     assert status == "incorrect" and "should be" in message  # searched from the most verifiers down
-    status, message = verdict_of(unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, rng=0))
+    status, message = verdict_of(
+        unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, rng=0)
+    )
     assert status == "incorrect" and "seed=1" in message  # ignores the seed: wrong on the edge case
-    status, message = verdict_of(unit09.check_exercise_3, lambda n, g, limit, seed: needed(n, g, limit, seed, none_value=n - 1))
+    status, message = verdict_of(
+        unit09.check_exercise_3,
+        lambda n, g, limit, seed: needed(n, g, limit, seed, none_value=n - 1),
+    )
     assert status == "incorrect" and "should be None" in message
-    status, message = verdict_of(unit09.check_exercise_3, lambda n, g, limit, seed: float(needed(n, g, limit, seed) or 0))
+    status, message = verdict_of(
+        unit09.check_exercise_3, lambda n, g, limit, seed: float(needed(n, g, limit, seed) or 0)
+    )
     assert status == "incorrect" and "whole number" in message
 
 
 def test_exercise_3_cases_make_every_argument_matter():
     base = unit09.EX3_CASES[0]
-    assert insensitive_arguments(unit09.reference_verifiers_needed, base, n_agents=[10], gain=[1.4], limit=[1.5, 5.0]) == []
-    assert insensitive_arguments(unit09.reference_verifiers_needed, unit09.EX3_BORDERLINE, seed=[1]) == []
+    assert (
+        insensitive_arguments(
+            unit09.reference_verifiers_needed, base, n_agents=[10], gain=[1.4], limit=[1.5, 5.0]
+        )
+        == []
+    )
+    assert (
+        insensitive_arguments(unit09.reference_verifiers_needed, unit09.EX3_BORDERLINE, seed=[1])
+        == []
+    )
 
 
 # -- Exercise 4: where a failure first shows --------------------------------------------------------
 def make_tester(order=SCALES, components=True, window=slice(-10, None), seed_fixed=None, steps=60):
     def first_visible_scale(settings, seed=0):
         seed = seed if seed_fixed is None else seed_fixed
-        if components and not component_check(AmplificationModel(rng=seed, scale="cross-system", **settings))["passed"].all():
+        if (
+            components
+            and not component_check(AmplificationModel(rng=seed, scale="cross-system", **settings))[
+                "passed"
+            ].all()
+        ):
             return "component"
         for scale in order:
             model = AmplificationModel(rng=seed, scale=scale, **settings)
@@ -148,7 +210,10 @@ def make_tester(order=SCALES, components=True, window=slice(-10, None), seed_fix
 def test_exercise_4():
     assert unit09.check_exercise_4(unit09.reference_first_visible_scale).status == "correct"
     assert unit09.check_exercise_4(stub).status == "not attempted"
-    status, message = verdict_of(unit09.check_exercise_4, make_tester(order=("dyadic", "network", "cross-system", "temporal")))
+    status, message = verdict_of(
+        unit09.check_exercise_4,
+        make_tester(order=("dyadic", "network", "cross-system", "temporal")),
+    )
     assert status == "incorrect" and "'temporal'" in message  # scales in the wrong order
     status, message = verdict_of(unit09.check_exercise_4, make_tester(components=False))
     assert status == "incorrect" and "'component'" in message  # skipped the component test
@@ -170,7 +235,12 @@ def test_exercise_4():
 def test_exercise_4_cases_make_every_argument_matter():
     base = {"settings": unit09.EX4_BORDERLINE, "seed": 0}
     other = unit09.EX4_CASES[3][0]
-    assert insensitive_arguments(unit09.reference_first_visible_scale, base, settings=[other], seed=[1]) == []
+    assert (
+        insensitive_arguments(
+            unit09.reference_first_visible_scale, base, settings=[other], seed=[1]
+        )
+        == []
+    )
     assert {want for _, want in unit09.EX4_CASES} == {"component", *SCALES, None}
 
 
@@ -178,8 +248,12 @@ def test_exercise_4_cases_make_every_argument_matter():
 def test_exercise_5():
     assert unit09.check_exercise_5(unit09.reference_threshold).status == "correct"
     assert unit09.check_exercise_5(stub).status == "not attempted"
-    status, message = verdict_of(unit09.check_exercise_5, lambda scores, budget: float(np.quantile(scores, 1 - budget)))
-    assert status == "incorrect" and ("not the lowest" in message or "more than the budget" in message)
+    status, message = verdict_of(
+        unit09.check_exercise_5, lambda scores, budget: float(np.quantile(scores, 1 - budget))
+    )
+    assert status == "incorrect" and (
+        "not the lowest" in message or "more than the budget" in message
+    )
 
     def one_too_low(scores, budget):  # index off by one: one alarm too many
         s = np.sort(scores)
@@ -203,13 +277,25 @@ def test_exercise_5():
 
     status, message = verdict_of(unit09.check_exercise_5, sorts_in_place)
     assert status == "incorrect" and "change its input in place" in message
-    status, message = verdict_of(unit09.check_exercise_5, lambda scores, budget: float(np.max(scores)))
+    status, message = verdict_of(
+        unit09.check_exercise_5, lambda scores, budget: float(np.max(scores))
+    )
     assert status == "incorrect" and "not the lowest" in message
-    status, message = verdict_of(unit09.check_exercise_5, lambda scores, budget: np.sort(scores)[-2:])
+    status, message = verdict_of(
+        unit09.check_exercise_5, lambda scores, budget: np.sort(scores)[-2:]
+    )
     assert status == "incorrect" and "should be a number" in message
 
 
 def test_exercise_5_cases_make_every_argument_matter():
     cases = unit09.exercise_5_cases()
     base = cases[1]
-    assert insensitive_arguments(unit09.reference_threshold, base, benign_scores=[cases[4]["benign_scores"]], budget=[0.2]) == []
+    assert (
+        insensitive_arguments(
+            unit09.reference_threshold,
+            base,
+            benign_scores=[cases[4]["benign_scores"]],
+            budget=[0.2],
+        )
+        == []
+    )

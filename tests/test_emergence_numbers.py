@@ -43,8 +43,14 @@ def test_defaults_quoted_in_section_2():
     assert p["tolerance"].default == 0.1 and p["allowed_failures"].default == 0.05
     assert p["bias"].default == 0.05 and p["n_tasks"].default == 200
     assert p["verify_threshold"].default == 0.02 and p["verify_power"].default == 0.9
-    assert SplitTaskModel.params["tasks_per_step"].default == 40 and SplitTaskModel.params["harmful_share"].default == 0.25
-    assert SplitTaskModel.params["refusal_threshold"].default == 0.5 and SplitTaskModel.params["window"].default == 8
+    assert (
+        SplitTaskModel.params["tasks_per_step"].default == 40
+        and SplitTaskModel.params["harmful_share"].default == 0.25
+    )
+    assert (
+        SplitTaskModel.params["refusal_threshold"].default == 0.5
+        and SplitTaskModel.params["window"].default == 8
+    )
 
 
 def test_section_2_1_dyad():
@@ -64,8 +70,14 @@ def test_section_2_2_chains():
     assert pivot.loc[12, 0.5] == pytest.approx(0.1, abs=0.002)
     dyad = run(AmplificationModel, 10, rng=0, scale="dyadic", **NETWORK)
     chain = run(AmplificationModel, 10, rng=0, scale="network", **NETWORK)
-    assert pct(dyad["failures"].iloc[1:].mean(), 1) == "0.7%" and f"{dyad['deviation'].iloc[1:].mean():.3f}" == "0.066"
-    assert pct(chain["failures"].iloc[1:].mean(), 1) == "99.9%" and f"{chain['deviation'].iloc[1:].mean():.3f}" == "0.164"
+    assert (
+        pct(dyad["failures"].iloc[1:].mean(), 1) == "0.7%"
+        and f"{dyad['deviation'].iloc[1:].mean():.3f}" == "0.066"
+    )
+    assert (
+        pct(chain["failures"].iloc[1:].mean(), 1) == "99.9%"
+        and f"{chain['deviation'].iloc[1:].mean():.3f}" == "0.164"
+    )
 
 
 def test_section_2_2_dense_bottleneck_and_verifiers():
@@ -79,8 +91,14 @@ def test_section_2_2_dense_bottleneck_and_verifiers():
     assert pct(result["dense", 0], 1) == "0.8%"
     assert pct(result["bottleneck", 0]) == "80%"
     assert pct(result["bottleneck", 1]) == "7%" and result["bottleneck", 1] > 0.05
-    amplification = [run(AmplificationModel, 10, rng=0, scale="network", n_agents=10, gain=1.2, verifiers=v)["amplification"].iloc[1:].mean()
-                     for v in range(10)]
+    amplification = [
+        run(AmplificationModel, 10, rng=0, scale="network", n_agents=10, gain=1.2, verifiers=v)[
+            "amplification"
+        ]
+        .iloc[1:]
+        .mean()
+        for v in range(10)
+    ]
     assert f"{amplification[0]:.1f}" == "25.7" and f"{amplification[3]:.1f}" == "2.8"
     assert max(amplification[6:]) < 1.35 and round(amplification[6], 1) == 1.3
 
@@ -99,11 +117,25 @@ def test_section_2_4_cross_system():
     model = AmplificationModel(rng=0, scale="cross-system", **CROSS)
     assert component_check(model)["passed"].all() and len(component_check(model)) == 5
     llm_only = run(AmplificationModel, 20, rng=0, scale="network", **CROSS)
-    assert pct(llm_only["failures"].iloc[1:].mean(), 1) == "3.1%" and f"{llm_only['deviation'].iloc[1:].mean():.3f}" == "0.079"
+    assert (
+        pct(llm_only["failures"].iloc[1:].mean(), 1) == "3.1%"
+        and f"{llm_only['deviation'].iloc[1:].mean():.3f}" == "0.079"
+    )
     assert pct(run(model, 20)["failures"].iloc[1:].mean(), 1) == "7.4%"
-    wrong = {a: run(AmplificationModel, 20, rng=0, scale="cross-system", **{**CROSS, "attention": a})["failures"].iloc[1:].mean()
-             for a in (0, 10, 20, 40)}
-    assert pct(wrong[0], 1) == "8.0%" and wrong[10] > 0.05 and pct(wrong[20], 1) == "2.9%" and pct(wrong[40], 3) == "0.075%"
+    wrong = {
+        a: run(AmplificationModel, 20, rng=0, scale="cross-system", **{**CROSS, "attention": a})[
+            "failures"
+        ]
+        .iloc[1:]
+        .mean()
+        for a in (0, 10, 20, 40)
+    }
+    assert (
+        pct(wrong[0], 1) == "8.0%"
+        and wrong[10] > 0.05
+        and pct(wrong[20], 1) == "2.9%"
+        and pct(wrong[40], 3) == "0.075%"
+    )
 
 
 def test_summary_table_of_scales():
@@ -115,10 +147,17 @@ def test_summary_table_of_scales():
         "cross-system": ("cross-system", CROSS),
     }
     for name, (scale, params) in cases.items():
-        assert component_check(AmplificationModel(rng=0, scale="cross-system", **params))["passed"].all(), name
+        assert component_check(AmplificationModel(rng=0, scale="cross-system", **params))[
+            "passed"
+        ].all(), name
         for earlier in SCALES[: SCALES.index(scale)]:
             steps = 100 if earlier == "temporal" else 20
-            assert run(AmplificationModel, steps, rng=0, scale=earlier, **params)["failures"].iloc[1:].mean() <= 0.05, (name, earlier)
+            assert (
+                run(AmplificationModel, steps, rng=0, scale=earlier, **params)["failures"]
+                .iloc[1:]
+                .mean()
+                <= 0.05
+            ), (name, earlier)
 
 
 def test_section_3_1_degroot():
@@ -138,29 +177,43 @@ def test_section_3_2_collapse():
     kept = simulate_collapse(400, rng=0, n_models=400, sample_size=100, real_fraction=0.1)
     d = log_variance_drift(100)
     assert f"{d:.4f}" == "-0.0101"
-    assert f"{np.median(pure.sigma[100] ** 2):.3f}" == "0.377" and f"{np.exp(100 * d):.3f}" == "0.363"
-    assert f"{np.median(pure.sigma[400] ** 2):.3f}" == "0.014" and f"{np.exp(400 * d):.3f}" == "0.017"
+    assert (
+        f"{np.median(pure.sigma[100] ** 2):.3f}" == "0.377" and f"{np.exp(100 * d):.3f}" == "0.363"
+    )
+    assert (
+        f"{np.median(pure.sigma[400] ** 2):.3f}" == "0.014" and f"{np.exp(400 * d):.3f}" == "0.017"
+    )
     assert pct(np.mean(pure.sigma[400] < 0.1)) == "46%"
     assert pct(ORIGINAL_TAIL_MASS, 1) == "4.6%"
-    assert np.median(tail_mass(pure.mu[400], pure.sigma[400])) < 1e-6  # the typical model never goes beyond 2
+    assert (
+        np.median(tail_mass(pure.mu[400], pure.sigma[400])) < 1e-6
+    )  # the typical model never goes beyond 2
     assert f"{np.mean(pure.sigma[100] ** 2):.2f}" == "0.85"
     assert f"{np.median(kept.sigma[400] ** 2):.2f}" == "0.94"
     # the full-scale statement: theory at generation 2,000; M = 10 ends in exact zeros
     assert f"{np.exp(2000 * d):.1e}" == "1.6e-09"
     small = simulate_collapse(1200, rng=0, n_models=100, sample_size=10)
-    assert np.median(small.sigma[500]) < 1e-10 and np.mean(small.sigma[1200] == 0.0) > 0.2  # "a few hundred generations"
+    assert (
+        np.median(small.sigma[500]) < 1e-10 and np.mean(small.sigma[1200] == 0.0) > 0.2
+    )  # "a few hundred generations"
 
 
 def test_section_4_1_split_tasks_and_monitors():
     table = completion_by_pieces(range(1, 9), seed=0, steps=30).set_index("pieces")
-    assert pct(table.loc[1, "harmful completed"]) == "0%" and pct(table.loc[1, "benign completed"]) == "86%"
+    assert (
+        pct(table.loc[1, "harmful completed"]) == "0%"
+        and pct(table.loc[1, "benign completed"]) == "86%"
+    )
     assert [pct(table.loc[k, "harmful completed"]) for k in (2, 3, 4)] == ["27%", "84%", "98%"]
     result = {}
     for monitor in ("agent", "window", "plan"):
         calibration = monitor_scores(50, rng=100, monitor=monitor, harmful_share=0.0)
         threshold = threshold_for_budget(calibration["benign"], 0.01)
         traffic = monitor_scores(50, rng=0, monitor=monitor)
-        result[monitor] = (np.mean(traffic["benign"] > threshold), np.mean(traffic["harmful"] > threshold))
+        result[monitor] = (
+            np.mean(traffic["benign"] > threshold),
+            np.mean(traffic["harmful"] > threshold),
+        )
     assert pct(result["agent"][1]) == "34%" and pct(result["plan"][1]) == "61%"
     assert pct(result["window"][1]) == "52%" and pct(result["window"][0]) == "29%"
     assert result["plan"][0] <= 0.01
@@ -170,27 +223,62 @@ def test_section_4_2_schelling():
     town = SchellingArray(rng=0, wanted=0.3)
     start = town.town()
     town.run_for(100)
-    assert pct(similar_share(start)) == "49%" and pct(town.similar_share()) == "74%" and town.discontented == 0.0
-    table = segregation_by_preference([0.25, 0.3, 0.6], seeds=(0, 1), steps=60).groupby("wanted")["similar"].mean()
+    assert (
+        pct(similar_share(start)) == "49%"
+        and pct(town.similar_share()) == "74%"
+        and town.discontented == 0.0
+    )
+    table = (
+        segregation_by_preference([0.25, 0.3, 0.6], seeds=(0, 1), steps=60)
+        .groupby("wanted")["similar"]
+        .mean()
+    )
     assert pct(table[0.25]) == "57%" and pct(table[0.3]) == "74%" and pct(table[0.6]) == "97%"
     assert int(np.ceil(0.25 * 8)) == 2 and int(np.ceil(0.3 * 8)) == 3  # "2 of 8", "3 of 8"
 
 
 def test_check_your_understanding_arithmetic():
     assert 0.03 / (1 - 0.8) == pytest.approx(0.15)
-    assert f"{chain_deviation(4, 0.8, 0.03):.3f}" == "0.089" and f"{chain_deviation(5, 0.8, 0.03):.3f}" == "0.101"
+    assert (
+        f"{chain_deviation(4, 0.8, 0.03):.3f}" == "0.089"
+        and f"{chain_deviation(5, 0.8, 0.03):.3f}" == "0.101"
+    )
 
 
 def test_lab_model_answer_numbers():
     biases = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12]
     gains = [0.0, 0.3, 0.6, 0.9, 1.2, 1.5]
-    grid = {(b, g): reference_first_visible_scale({"gain": g, "bias": b, "noise": 0.01, "learning": 0.05}, 0) for b in biases for g in gains}
-    share = {level: sum(v == level for v in grid.values()) / len(grid) for level in ("component", *SCALES, None)}
-    assert share["component"] == pytest.approx(1 / 6) and all(grid[0.12, g] == "component" for g in gains)
+    grid = {
+        (b, g): reference_first_visible_scale(
+            {"gain": g, "bias": b, "noise": 0.01, "learning": 0.05}, 0
+        )
+        for b in biases
+        for g in gains
+    }
+    share = {
+        level: sum(v == level for v in grid.values()) / len(grid)
+        for level in ("component", *SCALES, None)
+    }
+    assert share["component"] == pytest.approx(1 / 6) and all(
+        grid[0.12, g] == "component" for g in gains
+    )
     assert round(1 - share["component"] - share[None], 2) == 0.67  # "two thirds"
-    assert share["dyadic"] == pytest.approx(0.25) and share["network"] == pytest.approx(8 / 36) and share["temporal"] == pytest.approx(1 / 6)
+    assert (
+        share["dyadic"] == pytest.approx(0.25)
+        and share["network"] == pytest.approx(8 / 36)
+        and share["temporal"] == pytest.approx(1 / 6)
+    )
     assert [b_g for b_g, v in grid.items() if v == "cross-system"] == [(0.08, 0.0)]
-    assert all(grid[0.08, g] == "dyadic" for g in gains[1:]) and all(grid[0.05, g] == "dyadic" for g in (0.9, 1.2, 1.5))
+    assert all(grid[0.08, g] == "dyadic" for g in gains[1:]) and all(
+        grid[0.05, g] == "dyadic" for g in (0.9, 1.2, 1.5)
+    )
     assert grid[0.01, 1.2] == grid[0.01, 1.5] == "network"
     assert {g for (b, g), v in grid.items() if v == "temporal"} == {0.3, 0.6, 0.9}
-    assert {b_g for b_g, v in grid.items() if v is None} == {(0.01, 0.0), (0.02, 0.0), (0.03, 0.0), (0.05, 0.0), (0.01, 0.3), (0.02, 0.3)}
+    assert {b_g for b_g, v in grid.items() if v is None} == {
+        (0.01, 0.0),
+        (0.02, 0.0),
+        (0.03, 0.0),
+        (0.05, 0.0),
+        (0.01, 0.3),
+        (0.02, 0.3),
+    }

@@ -62,8 +62,12 @@ def environment_pins() -> tuple[dict[str, str], dict[str, str], list[str]]:
 
 def test_uses_conda_forge_only() -> None:
     channels = ENVIRONMENT.get("channels") or []
-    assert channels and channels[0] == "conda-forge", f"environment.yml channels must start with conda-forge, got {channels}"
-    assert "defaults" not in channels, "environment.yml must not use the 'defaults' channel (licensing, and solver mixes)"
+    assert channels and channels[0] == "conda-forge", (
+        f"environment.yml channels must start with conda-forge, got {channels}"
+    )
+    assert "defaults" not in channels, (
+        "environment.yml must not use the 'defaults' channel (licensing, and solver mixes)"
+    )
 
 
 def test_python_312() -> None:
@@ -83,11 +87,15 @@ def test_pins_match_pyproject_extras() -> None:
         if have is None:
             problems.append(f"{name}=={version} (pyproject) is missing from environment.yml")
         elif have != version:
-            problems.append(f"{name}: pyproject pins {version}, environment.yml has {have or 'no version'}")
+            problems.append(
+                f"{name}: pyproject pins {version}, environment.yml has {have or 'no version'}"
+            )
     reverse = {CONDA_NAMES.get(n, n) for n in wanted}
     for name, version in {**conda, **pip}.items():
         if name not in PLUMBING and name not in reverse and name not in wanted:
-            problems.append(f"{name}={version} is in environment.yml but not in pyproject's course/test extras")
+            problems.append(
+                f"{name}={version} is in environment.yml but not in pyproject's course/test extras"
+            )
     assert not problems, "environment.yml and pyproject.toml disagree:\n" + "\n".join(problems)
 
 
@@ -114,16 +122,26 @@ def test_pinned_versions_satisfy_the_package_ranges() -> None:
         if name not in pins:
             problems.append(f"{req.name} is a dependency but has no pin in the course extra")
         elif not req.specifier.contains(pins[name], prereleases=True):
-            problems.append(f"{req.name}: pinned {pins[name]} is outside the dependency range {req.specifier}")
+            problems.append(
+                f"{req.name}: pinned {pins[name]} is outside the dependency range {req.specifier}"
+            )
     assert not problems, "\n".join(problems)
 
 
 def test_post_build_stops_on_errors() -> None:
-    scripts = [p for p in (ROOT / "postBuild", ROOT / "binder" / "postBuild", ROOT / ".binder" / "postBuild") if p.exists()]
+    scripts = [
+        p
+        for p in (ROOT / "postBuild", ROOT / "binder" / "postBuild", ROOT / ".binder" / "postBuild")
+        if p.exists()
+    ]
     if not scripts:
         pytest.skip("no postBuild script (nothing to check)")
     for path in scripts:
-        commands = [s for line in path.read_text().splitlines() if (s := line.strip()) and not s.startswith("#")]
+        commands = [
+            s
+            for line in path.read_text().splitlines()
+            if (s := line.strip()) and not s.startswith("#")
+        ]
         assert commands and re.match(r"set -[a-z]*e", commands[0]), (
             f"{path.relative_to(ROOT)} must start with `set -e` (or `set -euo pipefail`)"
         )

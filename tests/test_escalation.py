@@ -21,7 +21,15 @@ from mesa_models.conflict.escalation import (
 
 
 def mean_payoff(strategy, noise=0.05, seed=1, rounds=200):
-    frame = run(IteratedDilemma, rounds, rng=seed, strategy_a=strategy, strategy_b=strategy, noise=noise, n_pairs=100)
+    frame = run(
+        IteratedDilemma,
+        rounds,
+        rng=seed,
+        strategy_a=strategy,
+        strategy_b=strategy,
+        noise=noise,
+        n_pairs=100,
+    )
     return frame["payoff"].iloc[1:].mean()
 
 

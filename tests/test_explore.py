@@ -61,7 +61,9 @@ def test_same_seed_same_dashboard_state():
     a, b = explore(Corridor, seed=3), explore(Corridor, seed=3)
     a.run()
     b.run()
-    assert [r.cell.coordinate for r in a.model.agents] == [r.cell.coordinate for r in b.model.agents]
+    assert [r.cell.coordinate for r in a.model.agents] == [
+        r.cell.coordinate for r in b.model.agents
+    ]
 
 
 def test_bad_arguments():

@@ -60,7 +60,9 @@ def test_the_sell_order_crashes_the_market_and_it_rebounds(crash_runs):
     # the fall comes within minutes of the seller's start (300 s) ...
     assert (none["low_time"] < 300 + 12 * 60).all()
     # ... the 75,000 contracts are sold in about 20 minutes (CFTC-SEC: "in just 20 minutes") ...
-    assert none["seller_done"].between(300 + 15 * 60, 300 + 25 * 60).all(), none["seller_done"].to_dict()
+    assert none["seller_done"].between(300 + 15 * 60, 300 + 25 * 60).all(), none[
+        "seller_done"
+    ].to_dict()
     # ... and once they are, the price recovers most of the fall
     assert (none["rebound"] > 0.6).all()
 
@@ -83,7 +85,9 @@ def test_side_effect_a_band_delays_genuine_news():
     def time_to_reprice(**kwargs):
         times = []
         for seed in range(3):
-            model = FlashCrashArray(rng=seed, sell_order=0.0, news_time=300, news_shock=-3.0, **kwargs)
+            model = FlashCrashArray(
+                rng=seed, sell_order=0.0, news_time=300, news_shock=-3.0, **kwargs
+            )
             price = model.run_quietly(900)["price"].to_numpy()[300:]
             below = np.flatnonzero(price < 97.5)
             times.append(below[0] if len(below) else np.inf)
@@ -116,7 +120,9 @@ def test_a_pause_halts_trading_and_queues_fundamental_orders():
     model.run_for(20)
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame["halted"].tolist()[11:14] == [1.0, 1.0, 1.0]
-    assert (frame["volume"].iloc[11:14] == 0).all() and frame["price"].iloc[10] == frame["price"].iloc[13]
+    assert (frame["volume"].iloc[11:14] == 0).all() and frame["price"].iloc[10] == frame[
+        "price"
+    ].iloc[13]
 
 
 def test_price_limits_are_respected():

@@ -38,18 +38,32 @@ def incorrect(verdict, *causes):
 
 
 def panel_pass(error_rate, n, k, correlation):
-    independent = sum(math.comb(n, j) * error_rate**j * (1 - error_rate) ** (n - j) for j in range(k, n + 1))
+    independent = sum(
+        math.comb(n, j) * error_rate**j * (1 - error_rate) ** (n - j) for j in range(k, n + 1)
+    )
     return correlation * error_rate + (1 - correlation) * independent
 
 
-def cheapest_panel(target, correlation, error_rate, *, strict=False, harm_first=False, families_max=None, last_tie=False,
-                   fixed_correlation=None, as_list=False):
+def cheapest_panel(
+    target,
+    correlation,
+    error_rate,
+    *,
+    strict=False,
+    harm_first=False,
+    families_max=None,
+    last_tie=False,
+    fixed_correlation=None,
+    as_list=False,
+):
     best, best_key = None, None
     rho = correlation if fixed_correlation is None else fixed_correlation
     for n in range(1, MAX_PANEL + 1):
         for k in range(1, n + 1):
             for families in range(1, (families_max or n) + 1):
-                rates = oversight_rates(n_auditors=n, k=k, families=families, correlation=rho, error_rate=error_rate)
+                rates = oversight_rates(
+                    n_auditors=n, k=k, families=families, correlation=rho, error_rate=error_rate
+                )
                 ok = rates["residual_harm"] < target if strict else rates["residual_harm"] <= target
                 key = (rates["residual_harm"] if harm_first else rates["reviews"], n, k, families)
                 better = best_key is None or (key[0] <= best_key[0] if last_tie else key < best_key)
@@ -83,7 +97,17 @@ def shapley(value, players):
     return result
 
 
-ANSWERS = {"T1": "FC1", "T2": "FC1", "T3": "FC1", "T4": "FC2", "T5": "FC2", "T6": "FC2", "T7": "FC3", "T8": "FC3", "T9": "FC3"}
+ANSWERS = {
+    "T1": "FC1",
+    "T2": "FC1",
+    "T3": "FC1",
+    "T4": "FC2",
+    "T5": "FC2",
+    "T6": "FC2",
+    "T7": "FC3",
+    "T8": "FC3",
+    "T9": "FC3",
+}
 
 
 def classify(trace_id):
@@ -96,15 +120,26 @@ def test_the_solutions_pass():
     assert check_exercise_3(evaluator).passed
     assert check_exercise_4(shapley).passed
     assert check_exercise_5(classify).passed
-    assert check_exercise_5(lambda t: {"FC1": "Specification issues", "FC2": "inter-agent misalignment",
-                                       "FC3": "Task verification"}[ANSWERS[t]]).passed  # names work too
+    assert check_exercise_5(
+        lambda t: {
+            "FC1": "Specification issues",
+            "FC2": "inter-agent misalignment",
+            "FC3": "Task verification",
+        }[ANSWERS[t]]
+    ).passed  # names work too
 
 
 def test_stubs_are_not_attempted():
     def stub(*args):
         raise NotImplementedError("your code here")
 
-    for check in (check_exercise_1, check_exercise_2, check_exercise_3, check_exercise_4, check_exercise_5):
+    for check in (
+        check_exercise_1,
+        check_exercise_2,
+        check_exercise_3,
+        check_exercise_4,
+        check_exercise_5,
+    ):
         assert check(stub).status == "not attempted"
 
 
@@ -119,7 +154,10 @@ def test_exercise_1_rejects_wrong_answers():
         return correlation * error_rate + (1 - correlation) * error_rate**k
 
     def more_than_k(error_rate, n, k, correlation):
-        tail = sum(math.comb(n, j) * error_rate**j * (1 - error_rate) ** (n - j) for j in range(k + 1, n + 1))
+        tail = sum(
+            math.comb(n, j) * error_rate**j * (1 - error_rate) ** (n - j)
+            for j in range(k + 1, n + 1)
+        )
         return correlation * error_rate + (1 - correlation) * tail
 
     def shared_always_passes(error_rate, n, k, correlation):
@@ -137,33 +175,80 @@ def test_exercise_1_rejects_wrong_answers():
 
 def test_exercise_1_reference_uses_every_argument():
     base = {"error_rate": 0.2, "n": 3, "k": 2, "correlation": 0.3}
-    assert insensitive_arguments(reference_panel_pass, base, error_rate=[0.05, 0.5], n=[5], k=[1, 3], correlation=[0.0, 1.0]) == []
+    assert (
+        insensitive_arguments(
+            reference_panel_pass,
+            base,
+            error_rate=[0.05, 0.5],
+            n=[5],
+            k=[1, 3],
+            correlation=[0.0, 1.0],
+        )
+        == []
+    )
 
 
 # -- Exercise 2 ----------------------------------------------------------------------------------------------------
 
 
 def test_exercise_2_rejects_wrong_answers():
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, strict=True)), "target=0.03856", "should be (3, 3, 2)")
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, harm_first=True)), "should be (3, 3, 2)")
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, families_max=1)), "target=0.05, correlation=0.3")
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, last_tie=True)), "should be (3, 3, 2)")
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, fixed_correlation=0.3)), "correlation=0", "should be (3, 3, 1)")
-    incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, as_list=True)), "tuple of three integers")
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, strict=True)),
+        "target=0.03856",
+        "should be (3, 3, 2)",
+    )
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, harm_first=True)),
+        "should be (3, 3, 2)",
+    )
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, families_max=1)),
+        "target=0.05, correlation=0.3",
+    )
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, last_tie=True)),
+        "should be (3, 3, 2)",
+    )
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, fixed_correlation=0.3)),
+        "correlation=0",
+        "should be (3, 3, 1)",
+    )
+    incorrect(
+        check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e, as_list=True)),
+        "tuple of three integers",
+    )
     incorrect(check_exercise_2(lambda t, c, e: cheapest_panel(t, c, e) or (0, 0, 0)), "is None")
 
 
 def test_exercise_2_reference_uses_every_argument():
     base = {"target": 0.05, "correlation": 0.3, "error_rate": 0.2}
-    assert insensitive_arguments(reference_cheapest_panel, base, target=[0.2, 0.03856], correlation=[0.0],
-                                 error_rate=[0.1]) == []
+    assert (
+        insensitive_arguments(
+            reference_cheapest_panel,
+            base,
+            target=[0.2, 0.03856],
+            correlation=[0.0],
+            error_rate=[0.1],
+        )
+        == []
+    )
 
 
 # -- Exercise 3 ----------------------------------------------------------------------------------------------------
 
 
-def _variant(*, shared_rng=False, two_sided=False, z=False, fixed_alpha=False, global_rng=False, reversed_sign=False,
-             first=None, bool_only=False):
+def _variant(
+    *,
+    shared_rng=False,
+    two_sided=False,
+    z=False,
+    fixed_alpha=False,
+    global_rng=False,
+    reversed_sign=False,
+    first=None,
+    bool_only=False,
+):
     def wrong(old, new, scenarios, seed, alpha):
         if global_rng:
             old_rng = new_rng = np.random.default_rng(random.randrange(10**6))
@@ -202,12 +287,30 @@ def test_exercise_3_rejects_wrong_answers():
 
 def test_exercise_3_reference_uses_every_argument():
     scenarios = lab.lab_scenarios(10)
-    base = {"old": PricingSystem(0.0), "new": PricingSystem(0.03), "scenarios": scenarios, "seed": 1, "alpha": 0.05}
+    base = {
+        "old": PricingSystem(0.0),
+        "new": PricingSystem(0.03),
+        "scenarios": scenarios,
+        "seed": 1,
+        "alpha": 0.05,
+    }
     # alpha changes only the flag, not the mean: check it on the case built for it
     case = lab._ex3_cases()[7]
-    assert reference_evaluator(*{**case, "alpha": 0.05}.values())[0] != reference_evaluator(*case.values())[0]
-    assert insensitive_arguments(reference_evaluator, base, old=[PricingSystem(0.05)], new=[PricingSystem(0.0)],
-                                 scenarios=[lab.lab_scenarios(5, 3)], seed=[7]) == []
+    assert (
+        reference_evaluator(*{**case, "alpha": 0.05}.values())[0]
+        != reference_evaluator(*case.values())[0]
+    )
+    assert (
+        insensitive_arguments(
+            reference_evaluator,
+            base,
+            old=[PricingSystem(0.05)],
+            new=[PricingSystem(0.0)],
+            scenarios=[lab.lab_scenarios(5, 3)],
+            seed=[7],
+        )
+        == []
+    )
 
 
 # -- Exercise 4 ----------------------------------------------------------------------------------------------------
@@ -226,8 +329,11 @@ def test_exercise_4_rejects_wrong_answers():
         out = {}
         for p in players:
             others = [q for q in players if q != p]
-            out[p] = sum(value(frozenset(c) | {p}) - value(frozenset(c))
-                         for size in range(n) for c in itertools.combinations(others, size)) / 2 ** (n - 1)
+            out[p] = sum(
+                value(frozenset(c) | {p}) - value(frozenset(c))
+                for size in range(n)
+                for c in itertools.combinations(others, size)
+            ) / 2 ** (n - 1)
         return out
 
     def sampled(value, players, samples=200):
@@ -259,10 +365,25 @@ def test_exercise_4_rejects_wrong_answers():
 
 
 def test_exercise_5_rejects_wrong_answers():
-    modes = {"T1": "FM-1.2", "T2": "FM-1.3", "T3": "FM-1.5", "T4": "FM-2.4", "T5": "FM-2.6", "T6": "FM-2.2",
-             "T7": "FM-3.1", "T8": "FM-3.2", "T9": "FM-3.3"}
+    modes = {
+        "T1": "FM-1.2",
+        "T2": "FM-1.3",
+        "T3": "FM-1.5",
+        "T4": "FM-2.4",
+        "T5": "FM-2.6",
+        "T6": "FM-2.2",
+        "T7": "FM-3.1",
+        "T8": "FM-3.2",
+        "T9": "FM-3.3",
+    }
     incorrect(check_exercise_5(modes.get), "failure mode", "FC1, FC2 or FC3")
     incorrect(check_exercise_5(lambda t: {**ANSWERS, "T1": "FC2"}[t]), "1 of 9", "T1")
-    incorrect(check_exercise_5(lambda t: {**ANSWERS, "T9": "FC1", "T6": "FC1"}[t]), "2 of 9", "T6, T9")
-    incorrect(check_exercise_5(lambda t: ANSWERS.get(t) if t != "T5" else None), "classify('T5')", "not a MAST category")
+    incorrect(
+        check_exercise_5(lambda t: {**ANSWERS, "T9": "FC1", "T6": "FC1"}[t]), "2 of 9", "T6, T9"
+    )
+    incorrect(
+        check_exercise_5(lambda t: ANSWERS.get(t) if t != "T5" else None),
+        "classify('T5')",
+        "not a MAST category",
+    )
     incorrect(check_exercise_5(dict(ANSWERS)), "should be a function")

@@ -46,11 +46,23 @@ def test_k_of_n_numbers():
     # the simulated points of the figure: within sampling error; about three expected passes at k = 6
     for rho in (0.0, 0.1, 0.3):
         for k in range(1, 7):
-            sim = simulate_oversight(40, 10, rng=k, n_proposers=100, misaligned_share=1.0, high_risk_share=1.0,
-                                     n_auditors=k, k=k, correlation=rho)
+            sim = simulate_oversight(
+                40,
+                10,
+                rng=k,
+                n_proposers=100,
+                misaligned_share=1.0,
+                high_risk_share=1.0,
+                n_auditors=k,
+                k=k,
+                correlation=rho,
+            )
             passed = sim["residual_harm"][:, 1:].mean() / 10
             exact = panel_pass_probability(ERROR, k, k, correlation=rho)
-            assert abs(passed - exact) < 4.5 * math.sqrt(exact * (1 - exact) / 40_000) + 2e-5, (rho, k)
+            assert abs(passed - exact) < 4.5 * math.sqrt(exact * (1 - exact) / 40_000) + 2e-5, (
+                rho,
+                k,
+            )
     assert round(40_000 * ERROR**6) == 3
 
 
@@ -78,7 +90,10 @@ def test_capture_numbers():
     harm = {n: r["residual_harm"][:, 51:].mean() for n, r in runs.items()}
     captured = {n: r["captured"][:, 51:].mean() for n, r in runs.items()}
     reviews = {n: r["reviews"][:, 1:].mean() for n, r in runs.items()}
-    assert round(harm["no capture"], 3) == 0.034 and round(oversight_rates()["residual_harm"], 4) == 0.0328
+    assert (
+        round(harm["no capture"], 3) == 0.034
+        and round(oversight_rates()["residual_harm"], 4) == 0.0328
+    )
     assert round(captured["fixed"], 2) == 0.21 and round(harm["fixed"], 3) == 0.372
     assert round(harm["fixed"] / harm["no capture"]) == 11
     assert round(captured["rotation"], 2) == 0.45 and round(harm["rotation"], 3) == 0.045
@@ -104,15 +119,31 @@ def test_learned_agents_numbers(versions):
     check = draw_scenarios(40, 1)
 
     def surplus(batch):
-        return np.mean([np.mean([LearnedPricingSystem(batch, j)(s, np.random.default_rng(i)) for i, s in enumerate(check)])
-                        for j in range(8)])
+        return np.mean(
+            [
+                np.mean(
+                    [
+                        LearnedPricingSystem(batch, j)(s, np.random.default_rng(i))
+                        for i, s in enumerate(check)
+                    ]
+                )
+                for j in range(8)
+            ]
+        )
 
     assert round(surplus(old_version), 3) == 0.649 and round(surplus(new_version), 3) == 0.523
     rates = {}
     for n_scenarios in (2, 3, 5):
-        flags = [evaluate_change(LearnedPricingSystem(old_version, j), LearnedPricingSystem(new_version, j),
-                                 draw_scenarios(n_scenarios, 100 * j + rep), rep)["flagged"]
-                 for j in range(8) for rep in range(5)]
+        flags = [
+            evaluate_change(
+                LearnedPricingSystem(old_version, j),
+                LearnedPricingSystem(new_version, j),
+                draw_scenarios(n_scenarios, 100 * j + rep),
+                rep,
+            )["flagged"]
+            for j in range(8)
+            for rep in range(5)
+        ]
         rates[n_scenarios] = np.mean(flags)
     assert rates == {2: 0.625, 3: 0.975, 5: 1.0}
 
@@ -120,9 +151,16 @@ def test_learned_agents_numbers(versions):
 def test_power_numbers():
     counts, degradations = [2, 3, 5, 10, 20], [0.01, 0.02, 0.05]
     baseline = PricingSystem(0.0)
-    power = pd.DataFrame({d: [detection_power(baseline, PricingSystem(d), s, 100, rng=s) for s in counts]
-                          for d in degradations}, index=counts)
-    false_alarms = [detection_power(baseline, PricingSystem(0.0), s, 100, rng=100 + s) for s in counts]
+    power = pd.DataFrame(
+        {
+            d: [detection_power(baseline, PricingSystem(d), s, 100, rng=s) for s in counts]
+            for d in degradations
+        },
+        index=counts,
+    )
+    false_alarms = [
+        detection_power(baseline, PricingSystem(0.0), s, 100, rng=100 + s) for s in counts
+    ]
     assert power.loc[5, 0.05] == 0.87 and power.loc[10, 0.05] == 1.0
     assert (power.loc[5, 0.02], power.loc[10, 0.02], power.loc[20, 0.02]) == (0.30, 0.61, 0.87)
     assert power.loc[3, 0.02] == 0.20 and power.loc[20, 0.01] == 0.44
@@ -130,7 +168,9 @@ def test_power_numbers():
     assert all((power[d].diff().dropna() >= 0).all() for d in degradations)
     effect = {}
     for d in degradations:
-        diffs = evaluate_change(baseline, PricingSystem(d), draw_scenarios(1000, 7), 7)["differences"]
+        diffs = evaluate_change(baseline, PricingSystem(d), draw_scenarios(1000, 7), 7)[
+            "differences"
+        ]
         effect[d] = diffs.mean() / diffs.std(ddof=1)
     assert round(-effect[0.02], 2) == 0.66
     for d in degradations:
@@ -142,9 +182,20 @@ def test_power_numbers():
 
 
 def test_accountability_numbers():
-    incident = Incident(ROLES, ("producer", "producer", "checker", "checker"), (0.05, 0.10, 0.30, 0.60), (0, 0, 0, 0),
-                        draws=(0.01, 0.50, 0.20, 0.40), harm=1.0)
-    assert {r: round(v, 3) for r, v in incident.shapley().items()} == {"planner": 0.333, "coder": 0.0, "tester": 0.333, "human": 0.333}
+    incident = Incident(
+        ROLES,
+        ("producer", "producer", "checker", "checker"),
+        (0.05, 0.10, 0.30, 0.60),
+        (0, 0, 0, 0),
+        draws=(0.01, 0.50, 0.20, 0.40),
+        harm=1.0,
+    )
+    assert {r: round(v, 3) for r, v in incident.shapley().items()} == {
+        "planner": 0.333,
+        "coder": 0.0,
+        "tester": 0.333,
+        "human": 0.333,
+    }
     perfect = run(AccountabilityModel, 5000, rng=1).iloc[-1]
     realistic = run(AccountabilityModel, 5000, rng=1, human_standard=0.6).iloc[-1]
     assert perfect["harm"] == 141
@@ -156,8 +207,14 @@ def test_accountability_numbers():
     assert perfect["blamed_human"] == 1.0 and realistic["blamed_human"] == 1.0
     shares = {}
     for coders in (1, 6):
-        phi = shapley_values(pipeline_game(["producer"] * coders + ["checker"] * 2, [0.05] * coders + [0.3, 0.6],
-                                           [0.0] * (coders + 2)), range(coders + 2))
+        phi = shapley_values(
+            pipeline_game(
+                ["producer"] * coders + ["checker"] * 2,
+                [0.05] * coders + [0.3, 0.6],
+                [0.0] * (coders + 2),
+            ),
+            range(coders + 2),
+        )
         t = sum(phi.values())
         shares[coders] = (phi[0] / t, phi[coders] / t, phi[coders + 1] / t)
     assert round(shares[1][0], 3) == 0.333 and round(shares[6][0], 3) == 0.052
@@ -170,17 +227,36 @@ def test_accountability_numbers():
 def test_answers():
     assert round(panel_pass_probability(0.1, 3, 3), 6) == 0.001
     assert round(panel_pass_probability(0.1, 3, 3, correlation=0.5), 4) == 0.0505
-    assert round(panel_pass_probability(0.2, 3, 2), 3) == 0.104  # the lab: a 2-of-3 panel never gets below 10.4 %
+    assert (
+        round(panel_pass_probability(0.2, 3, 2), 3) == 0.104
+    )  # the lab: a 2-of-3 panel never gets below 10.4 %
 
 
 def test_lab_example_answer_numbers():
     """The numbers of the example governance proposal (solutions/11_..._lab.ipynb, Exercise 6)."""
     common = dict(n_auditors=3, k=2, correlation=0.4, error_rate=0.15, capture_rate=0.03)
-    settings = {"fixed": dict(families=1, rotation=False), "rotation": dict(families=1, rotation=True),
-                "three": dict(families=3, rotation=True), "three, audited": dict(families=3, rotation=True, meta_audit_rate=0.1)}
-    runs = {name: simulate_oversight(120, 20, rng=5, **common, **extra) for name, extra in settings.items()}
+    settings = {
+        "fixed": dict(families=1, rotation=False),
+        "rotation": dict(families=1, rotation=True),
+        "three": dict(families=3, rotation=True),
+        "three, audited": dict(families=3, rotation=True, meta_audit_rate=0.1),
+    }
+    runs = {
+        name: simulate_oversight(120, 20, rng=5, **common, **extra)
+        for name, extra in settings.items()
+    }
     late = {name: round(r["residual_harm"][:, 61:].mean(), 3) for name, r in runs.items()}
     reviews = {name: round(r["reviews"][:, 1:].mean(), 2) for name, r in runs.items()}
     assert late == {"fixed": 0.556, "rotation": 0.106, "three": 0.095, "three, audited": 0.089}
     assert reviews["three"] == 1.61 and reviews["three, audited"] == 1.69
-    assert round(100 * (runs["three, audited"]["reviews"][:, 1:].mean() / runs["three"]["reviews"][:, 1:].mean() - 1)) == 5
+    assert (
+        round(
+            100
+            * (
+                runs["three, audited"]["reviews"][:, 1:].mean()
+                / runs["three"]["reviews"][:, 1:].mean()
+                - 1
+            )
+        )
+        == 5
+    )

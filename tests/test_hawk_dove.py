@@ -22,8 +22,15 @@ from mesa_models.selection.hawk_dove_fast import HawkDoveArray, hawk_share_runs
 
 
 # -- the two engines agree ------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs", [{}, {"update": "reproduce", "selection": 0.3}, {"mutation": 0.02},
-                                    {"V": 4.0, "C": 2.0, "initial_hawks": 0.3}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"update": "reproduce", "selection": 0.3},
+        {"mutation": 0.02},
+        {"V": 4.0, "C": 2.0, "initial_hawks": 0.3},
+    ],
+)
 def test_mesa_and_numpy_engines_agree_step_by_step(kwargs):
     mesa_model = HawkDove(rng=5, n_agents=200, **kwargs)
     array_model = HawkDoveArray(rng=5, n_agents=200, **kwargs)
@@ -33,7 +40,9 @@ def test_mesa_and_numpy_engines_agree_step_by_step(kwargs):
         before = array_model.strategies.copy()
         mesa_model.step()
         array_model.step()
-        assert np.array_equal(mesa_model.hawks(), array_model.strategies), f"{kwargs}: populations differ at step {step + 1}"
+        assert np.array_equal(mesa_model.hawks(), array_model.strategies), (
+            f"{kwargs}: populations differ at step {step + 1}"
+        )
         changed += int((before != array_model.strategies).any())
     assert changed >= 10  # the run is not trivially frozen
     a = mesa_model.datacollector.get_model_vars_dataframe()
@@ -57,7 +66,9 @@ def test_payoffs_and_ess():
     with pytest.raises(ValueError, match="'matrix'"):
         stable_share([[1, 2, 3]])
     # the replicator equation stops exactly at V/C
-    assert replicator_rate(0.4, 2, 5) == 0.0 and replicator_rate(0.3, 2, 5) > 0 > replicator_rate(0.5, 2, 5)
+    assert replicator_rate(0.4, 2, 5) == 0.0 and replicator_rate(0.3, 2, 5) > 0 > replicator_rate(
+        0.5, 2, 5
+    )
 
 
 @pytest.mark.parametrize("update", ["imitate", "reproduce"])
@@ -74,7 +85,9 @@ def test_finite_population_settles_at_v_over_c_within_sampling_error(V, C):
     shares = hawk_share_runs(range(6), 500, 100, n_agents=n, V=V, C=C)
     mean, error = shares.mean(), shares.std(ddof=1) / math.sqrt(len(shares))
     finite = V / C + 1 / n  # a hawk never meets itself: one extra hawk in N
-    assert abs(mean - finite) <= 3 * error + 1e-4, f"mean {mean:.4f} ± {error:.4f} vs V/C + 1/N = {finite:.4f}"
+    assert abs(mean - finite) <= 3 * error + 1e-4, (
+        f"mean {mean:.4f} ± {error:.4f} vs V/C + 1/N = {finite:.4f}"
+    )
     assert abs(mean - V / C) <= 3 * error + 1 / n
     assert error < 0.005  # the sampling error is small enough for the claim to mean something
 
@@ -95,7 +108,9 @@ def test_large_population_follows_the_replicator_equation():
 def test_hawks_take_over_when_v_is_at_least_c(V, C, steps, floor):
     for seed in (0, 1, 2):
         frame = run(HawkDoveArray, steps, rng=seed, n_agents=1000, V=V, C=C, initial_hawks=0.1)
-        assert frame["hawks"].iloc[-1] >= floor, f"V={V}, C={C}, seed {seed}: {frame['hawks'].iloc[-1]:.3f}"
+        assert frame["hawks"].iloc[-1] >= floor, (
+            f"V={V}, C={C}, seed {seed}: {frame['hawks'].iloc[-1]:.3f}"
+        )
     assert ess_hawk_share(V, C) == 1.0
 
 
@@ -104,7 +119,9 @@ def test_update_rule_and_payoff_are_injectable():
     model = HawkDove(rng=1, n_agents=40, update_rule=lambda player, other, coin: "H")
     model.step()
     assert model.hawk_share() == 1.0
-    doubled = HawkDove(rng=1, n_agents=10, payoff=lambda m, o, V, C: 2 * hawk_dove_payoff(m, o, V, C))
+    doubled = HawkDove(
+        rng=1, n_agents=10, payoff=lambda m, o, V, C: 2 * hawk_dove_payoff(m, o, V, C)
+    )
     assert doubled.payoffs["H", "D"] == 4.0 and doubled.payoff_spread == 7.0
 
 
@@ -145,7 +162,9 @@ def test_bad_input_gives_clear_errors(kwargs, error, words):
 
 
 def test_numpy_scalars_are_accepted_and_bad_rule_results_are_named():
-    model = HawkDoveArray(rng=np.int64(3), n_agents=np.int64(100), V=np.float64(1.5), C=np.float64(3.0))
+    model = HawkDoveArray(
+        rng=np.int64(3), n_agents=np.int64(100), V=np.float64(1.5), C=np.float64(3.0)
+    )
     assert model.n_agents == 100 and model.V == 1.5
 
     def sulk(player, other, coin):

@@ -19,7 +19,10 @@ from mesa_models.commitment.plots import known_share
 
 def test_norm_tables():
     assert norm_table("image scoring").tolist() == [[False, False], [True, True]]
-    assert norm_table("standing").tolist() == [[True, False], [True, True]]  # [helped][recipient_good]
+    assert norm_table("standing").tolist() == [
+        [True, False],
+        [True, True],
+    ]  # [helped][recipient_good]
     assert norm_table("stern judging").tolist() == [[True, False], [False, True]]
     assert norm_table("shunning").tolist() == [[False, False], [False, True]]
 
@@ -28,9 +31,22 @@ def test_norm_tables():
     "kwargs",
     [
         dict(q=0.5),
-        dict(q=0.3, cost=0.2, execution_error=0.05, perception_error=0.05, norm="standing",
-             allow_cooperators=True, initial_cooperators=0.2, rounds=300),
-        dict(norm_rule=lambda helped, good: helped or not good, perception_error=0.1, n_agents=30, rounds=200),
+        dict(
+            q=0.3,
+            cost=0.2,
+            execution_error=0.05,
+            perception_error=0.05,
+            norm="standing",
+            allow_cooperators=True,
+            initial_cooperators=0.2,
+            rounds=300,
+        ),
+        dict(
+            norm_rule=lambda helped, good: helped or not good,
+            perception_error=0.1,
+            n_agents=30,
+            rounds=200,
+        ),
     ],
 )
 def test_fast_engine_follows_the_mesa_model_seed_for_seed(kwargs):
@@ -39,7 +55,9 @@ def test_fast_engine_follows_the_mesa_model_seed_for_seed(kwargs):
     for k, seed in enumerate(seeds):
         frame = run(IndirectReciprocity, 12, rng=seed, **kwargs)
         for column in ("cooperation", "discriminators", "defectors", "cooperators", "good"):
-            assert np.array_equal(frame[column].iloc[1:].to_numpy(), getattr(runs, column)[k]), column
+            assert np.array_equal(frame[column].iloc[1:].to_numpy(), getattr(runs, column)[k]), (
+                column
+            )
 
 
 def test_per_population_parameters_equal_separate_runs():
@@ -59,7 +77,9 @@ def test_image_scoring_threshold_q_above_c_over_b_across_seeds():
     all-discriminator start with 1 % mutation, every seed collapses when q is below c/b
     and every seed keeps cooperating when q is clearly above it (newcomers without a
     record dilute the information: effective q = known_share x q, about 0.8 q)."""
-    table = threshold_sweep([0.2, 0.35, 0.8, 0.95], [0.3, 0.5], range(6), 150, initial_defectors=0.0)
+    table = threshold_sweep(
+        [0.2, 0.35, 0.8, 0.95], [0.3, 0.5], range(6), 150, initial_defectors=0.0
+    )
     late = table.set_index(["c_over_b", "q", "seed"])["cooperation"]
     for ratio, below, above in ((0.3, 0.2, 0.8), (0.5, 0.35, 0.95)):
         assert (late.loc[ratio, below] < 0.1).all(), (ratio, below, late.loc[ratio, below].tolist())
@@ -78,7 +98,9 @@ def test_perception_errors_break_image_scoring_but_not_standing():
     image = simulate(range(4), 1, norm="image scoring", **common).cooperation[:, 0]
     stand = simulate(range(4), 1, norm="standing", **common).cooperation[:, 0]
     assert (image < 0.65).all() and (stand > 0.93).all(), (image, stand)
-    clean = simulate(range(4), 1, norm="image scoring", **{**common, "perception_error": 0.0}).cooperation[:, 0]
+    clean = simulate(
+        range(4), 1, norm="image scoring", **{**common, "perception_error": 0.0}
+    ).cooperation[:, 0]
     assert (clean == 1.0).all()
 
 
@@ -111,9 +133,13 @@ def test_bad_input_is_named(kwargs, error, match):
 
 
 def test_numpy_scalars_are_accepted():
-    model = IndirectReciprocity(rng=np.int64(2), q=np.float64(0.4), n_agents=np.int64(20), rounds=np.int64(40))
+    model = IndirectReciprocity(
+        rng=np.int64(2), q=np.float64(0.4), n_agents=np.int64(20), rounds=np.int64(40)
+    )
     model.step()
-    runs = simulate([np.int64(2)], np.int64(1), q=np.float64(0.4), n_agents=np.int64(20), rounds=np.int64(40))
+    runs = simulate(
+        [np.int64(2)], np.int64(1), q=np.float64(0.4), n_agents=np.int64(20), rounds=np.int64(40)
+    )
     assert runs.cooperation[0, 0] == model.cooperation
 
 

@@ -34,11 +34,20 @@ matplotlib.use("Agg")
 def test_recurrence_is_gu_et_al_expectation():
     # E[c_{t+1}] = (1 - gamma) c + beta c (1 - c) / 2 (mean of Eq. 5); finite N adds N / (N - 1)
     assert expected_next(0.2, 0.8, 0.1) == pytest.approx(0.9 * 0.2 + 0.8 * 0.2 * 0.8 / 2)
-    assert expected_next(0.2, 0.8, 0.1, 100) == pytest.approx(0.9 * 0.2 + 0.8 * 0.2 * 0.8 / 2 * 100 / 99)
-    assert expected_next(0.0, 1.0, 0.0) == 0.0 and expected_next(1.0, 1.0, 0.3) == pytest.approx(0.7)
+    assert expected_next(0.2, 0.8, 0.1, 100) == pytest.approx(
+        0.9 * 0.2 + 0.8 * 0.2 * 0.8 / 2 * 100 / 99
+    )
+    assert expected_next(0.0, 1.0, 0.0) == 0.0 and expected_next(1.0, 1.0, 0.3) == pytest.approx(
+        0.7
+    )
     assert recurrence(0.01, 0.8, 0.1, 3).tolist() == pytest.approx(
-        [0.01, expected_next(0.01, 0.8, 0.1), expected_next(expected_next(0.01, 0.8, 0.1), 0.8, 0.1),
-         expected_next(expected_next(expected_next(0.01, 0.8, 0.1), 0.8, 0.1), 0.8, 0.1)])
+        [
+            0.01,
+            expected_next(0.01, 0.8, 0.1),
+            expected_next(expected_next(0.01, 0.8, 0.1), 0.8, 0.1),
+            expected_next(expected_next(expected_next(0.01, 0.8, 0.1), 0.8, 0.1), 0.8, 0.1),
+        ]
+    )
 
 
 def test_threshold_and_plateau_formulas():
@@ -53,7 +62,9 @@ def test_ode_rounds_is_the_papers_formula():
     # T = 2/(b-2g) [log N + log(c_T (b-2g) / (b-2g-c_T b))]; for b = 1, g = 0, c_T = 1/2: 2 log N
     assert ode_rounds(10**6, 1.0, 0.0, 0.5) == pytest.approx(2 * math.log(10**6))
     r = 0.8 - 0.2
-    assert ode_rounds(1000, 0.8, 0.1, 0.6) == pytest.approx(2 / r * (math.log(1000) + math.log(0.6 * r / (r - 0.6 * 0.8))))
+    assert ode_rounds(1000, 0.8, 0.1, 0.6) == pytest.approx(
+        2 / r * (math.log(1000) + math.log(0.6 * r / (r - 0.6 * 0.8)))
+    )
     # a billion agents need about 14 more rounds than a million (Gu et al.)
     assert round(ode_rounds(10**9, 1.0, 0.0, 0.5) - ode_rounds(10**6, 1.0, 0.0, 0.5)) == 14
     with pytest.raises(ValueError, match="'beta'"):
@@ -75,7 +86,9 @@ def test_recurrence_rounds():
 def one_step_counts_mesa(n_agents, carriers, beta, gamma, seeds):
     counts = []
     for seed in seeds:
-        model = InfectiousJailbreak(rng=seed, n_agents=n_agents, initial_infected=carriers, beta=beta, gamma=gamma)
+        model = InfectiousJailbreak(
+            rng=seed, n_agents=n_agents, initial_infected=carriers, beta=beta, gamma=gamma
+        )
         model.step()
         counts.append(int(model.carriers().sum()))
     return np.array(counts)
@@ -92,7 +105,9 @@ def test_one_round_of_the_agent_model_has_the_recurrence_as_its_mean():
 def test_engines_agree_on_the_one_round_distribution():
     n, k, beta, gamma = 100, 30, 0.8, 0.1
     mesa_counts = one_step_counts_mesa(n, k, beta, gamma, range(400, 800))
-    fast = simulate(n_agents=n, initial_infected=k, beta=beta, gamma=gamma, rounds=1, runs=20_000, rng=1).counts[:, 1]
+    fast = simulate(
+        n_agents=n, initial_infected=k, beta=beta, gamma=gamma, rounds=1, runs=20_000, rng=1
+    ).counts[:, 1]
     se = mesa_counts.std(ddof=1) / math.sqrt(len(mesa_counts))
     assert abs(mesa_counts.mean() - fast.mean()) < 4 * se
     assert mesa_counts.var(ddof=1) == pytest.approx(fast.var(ddof=1), rel=0.2)
@@ -114,8 +129,20 @@ def test_fast_engine_residuals_are_zero_within_sampling_error(seed):
 
 def test_agent_model_residuals_are_zero_within_sampling_error():
     n, beta, gamma = 256, 0.8, 0.1
-    shares = np.array([run(InfectiousJailbreak, 40, rng=s, n_agents=n, beta=beta, gamma=gamma, initial_infected=5)["infected"]
-                       for s in range(30)])
+    shares = np.array(
+        [
+            run(
+                InfectiousJailbreak,
+                40,
+                rng=s,
+                n_agents=n,
+                beta=beta,
+                gamma=gamma,
+                initial_infected=5,
+            )["infected"]
+            for s in range(30)
+        ]
+    )
     now, nxt = shares[:, :-1].ravel(), shares[:, 1:].ravel()
     residual = nxt - np.array([expected_next(c, beta, gamma, n) for c in now])
     assert abs(residual.mean()) < 4 * residual.std(ddof=1) / math.sqrt(residual.size)
@@ -123,14 +150,20 @@ def test_agent_model_residuals_are_zero_within_sampling_error():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_million_agents_follow_the_recurrence(seed):
-    big = simulate(n_agents=1_000_000, beta=0.8, gamma=0.1, initial_infected=1000, rounds=40, runs=50, rng=seed)
+    big = simulate(
+        n_agents=1_000_000, beta=0.8, gamma=0.1, initial_infected=1000, rounds=40, runs=50, rng=seed
+    )
     assert np.abs(big.mean() - recurrence(0.001, 0.8, 0.1, 40, 1_000_000)).max() < 0.002
 
 
-@pytest.mark.parametrize(("beta", "gamma"), [(0.8, 0.1), (0.6, 0.05), (1.0, 0.3), (0.8, 0.5), (0.5, 0.3)])
+@pytest.mark.parametrize(
+    ("beta", "gamma"), [(0.8, 0.1), (0.6, 0.05), (1.0, 0.3), (0.8, 0.5), (0.5, 0.3)]
+)
 def test_spreads_exactly_when_beta_exceeds_twice_gamma(beta, gamma):
     n = 10_000
-    late = simulate(n_agents=n, beta=beta, gamma=gamma, initial_infected=100, rounds=300, runs=20, rng=7).fraction[:, -50:]
+    late = simulate(
+        n_agents=n, beta=beta, gamma=gamma, initial_infected=100, rounds=300, runs=20, rng=7
+    ).fraction[:, -50:]
     if beta > 2 * gamma:
         exact = 1 - 2 * gamma * (n - 1) / (beta * n)  # fixed point with the finite-N factor
         assert late.mean() == pytest.approx(exact, abs=0.01)
@@ -141,8 +174,14 @@ def test_spreads_exactly_when_beta_exceeds_twice_gamma(beta, gamma):
 @pytest.mark.parametrize(("beta", "gamma", "seed"), [(1.0, 0.0, 0), (1.0, 0.0, 1), (0.8, 0.1, 2)])
 def test_rounds_to_infect_grow_with_log_n(beta, gamma, seed):
     sizes = [10**k for k in range(2, 7)]
-    medians = [np.nanmedian(simulate(n_agents=n, beta=beta, gamma=gamma, rounds=120, runs=300, rng=seed).rounds_to(0.5))
-               for n in sizes]
+    medians = [
+        np.nanmedian(
+            simulate(n_agents=n, beta=beta, gamma=gamma, rounds=120, runs=300, rng=seed).rounds_to(
+                0.5
+            )
+        )
+        for n in sizes
+    ]
     slope, intercept = np.polyfit(np.log(sizes), medians, 1)
     fitted = slope * np.log(sizes) + intercept
     assert np.abs(np.array(medians) - fitted).max() < 1.0  # a straight line in log N
@@ -243,10 +282,14 @@ def test_bad_input_names_the_parameter():
 
 
 def test_numpy_scalars_are_numbers():
-    model = InfectiousJailbreak(rng=np.int64(3), n_agents=np.int64(20), beta=np.float64(0.5), initial_infected=np.int64(2))
+    model = InfectiousJailbreak(
+        rng=np.int64(3), n_agents=np.int64(20), beta=np.float64(0.5), initial_infected=np.int64(2)
+    )
     model.step()
     assert expected_next(np.float64(0.5), np.float64(0.8), np.float64(0.1), np.int64(100)) > 0
-    assert simulate(n_agents=np.int64(100), beta=np.float64(0.9), rounds=np.int64(3), runs=np.int64(2), rng=0).counts.shape == (2, 4)
+    assert simulate(
+        n_agents=np.int64(100), beta=np.float64(0.9), rounds=np.int64(3), runs=np.int64(2), rng=0
+    ).counts.shape == (2, 4)
 
 
 # -- the fast engine --------------------------------------------------------------------------------------
@@ -274,4 +317,7 @@ def test_fast_engine_is_reproducible_and_validates():
 def test_fast_engine_handles_the_largest_population():
     big = simulate(n_agents=100_000_000, beta=1.0, gamma=0.0, rounds=60, runs=20, rng=0)
     half = big.rounds_to(0.5)
-    assert np.isfinite(half).all() and abs(np.median(half) - recurrence_rounds(10**8, 1.0, 0.0, 0.5)) <= 1
+    assert (
+        np.isfinite(half).all()
+        and abs(np.median(half) - recurrence_rounds(10**8, 1.0, 0.0, 0.5)) <= 1
+    )

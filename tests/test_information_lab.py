@@ -57,16 +57,40 @@ def test_exercise_1():
     assert lab.check_exercise_1(next_price).status == "correct"
     assert lab.check_exercise_1(stub).status == "not attempted"
     # forgot that no car is better than quality_max
-    assert rejected(lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: premium * price / 2), "price=2.5", "should be 1.5")
+    assert rejected(
+        lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: premium * price / 2),
+        "price=2.5",
+        "should be 1.5",
+    )
     # hard-coded Akerlof's premium
-    assert rejected(lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: 1.5 * min(price, quality_max) / 2), "premium=1.2")
+    assert rejected(
+        lab.check_exercise_1(
+            lambda price, premium=1.5, quality_max=2.0: 1.5 * min(price, quality_max) / 2
+        ),
+        "premium=1.2",
+    )
     # ignored adverse selection: buyers pay for the average car of the whole population
-    assert rejected(lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: premium * quality_max / 2), "should be 1.125, got 1.5")
+    assert rejected(
+        lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: premium * quality_max / 2),
+        "should be 1.125, got 1.5",
+    )
     # forgot to halve: pays premium x price
-    assert rejected(lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: premium * min(price, quality_max)), "should be 1.125")
+    assert rejected(
+        lab.check_exercise_1(
+            lambda price, premium=1.5, quality_max=2.0: premium * min(price, quality_max)
+        ),
+        "should be 1.125",
+    )
     # returned an array instead of a number
-    assert rejected(lab.check_exercise_1(lambda price, premium=1.5, quality_max=2.0: np.array([premium * min(price, quality_max) / 2])),
-                    "should be a number", "array")
+    assert rejected(
+        lab.check_exercise_1(
+            lambda price, premium=1.5, quality_max=2.0: np.array(
+                [premium * min(price, quality_max) / 2]
+            )
+        ),
+        "should be a number",
+        "array",
+    )
 
 
 # -- Exercise 2 -------------------------------------------------------------------------------
@@ -108,8 +132,14 @@ def test_exercise_2():
     assert rejected(lab.check_exercise_2(sellers_first), "should be")
     assert rejected(lab.check_exercise_2(share_of_trades), "should be")
     assert rejected(lab.check_exercise_2(truthful_sellers), "ask_rule=cs_ask", "should be 0.8453")
-    assert rejected(lab.check_exercise_2(lambda bid_rule, ask_rule, n_pairs, seed: lab.reference_efficiency(bid_rule, ask_rule, 1000, 0)),
-                    "does not depend on the seed")
+    assert rejected(
+        lab.check_exercise_2(
+            lambda bid_rule, ask_rule, n_pairs, seed: lab.reference_efficiency(
+                bid_rule, ask_rule, 1000, 0
+            )
+        ),
+        "does not depend on the seed",
+    )
 
 
 # -- Exercise 3 -------------------------------------------------------------------------------
@@ -161,7 +191,9 @@ def test_exercise_3():
 
 # -- Exercise 4 -------------------------------------------------------------------------------
 def design_table(accuracies, grade_options, seeds, charge=True, column="welfare", last=10):
-    return _design_table(tuple(accuracies), tuple(grade_options), tuple(seeds), charge, column, last)
+    return _design_table(
+        tuple(accuracies), tuple(grade_options), tuple(seeds), charge, column, last
+    )
 
 
 @lru_cache(maxsize=64)
@@ -170,8 +202,13 @@ def _design_table(accuracies, grade_options, seeds, charge, column, last):
     for grades in grade_options:
         for accuracy in accuracies:
             cost = lab.certification_cost(accuracy, grades)
-            runs = simulate_lemons(lab.LAB_PERIODS, seeds=seeds, grades=grades, certifier_accuracy=accuracy,
-                                   certification_cost=cost if charge else 0.0)
+            runs = simulate_lemons(
+                lab.LAB_PERIODS,
+                seeds=seeds,
+                grades=grades,
+                certifier_accuracy=accuracy,
+                certification_cost=cost if charge else 0.0,
+            )
             rows.append((cost, float(runs.late(column, last).mean()), accuracy, grades))
     return tuple(rows)
 
@@ -190,7 +227,9 @@ def best_welfare(accuracies, grade_options, target, seeds):  # the best design, 
 
 
 def cost_not_charged(accuracies, grade_options, target, seeds):
-    working = [r for r in design_table(accuracies, grade_options, seeds, charge=False) if r[1] >= target]
+    working = [
+        r for r in design_table(accuracies, grade_options, seeds, charge=False) if r[1] >= target
+    ]
     return None if not working else min(working, key=lambda r: (r[0], -r[1]))[2:]
 
 

@@ -23,7 +23,11 @@ from mesa_models.information import (
     simulate_signalling,
     sweep_lemons,
 )
-from mesa_models.information.lab import certification_cost, reference_cheapest_certifier, reference_efficiency
+from mesa_models.information.lab import (
+    certification_cost,
+    reference_cheapest_certifier,
+    reference_efficiency,
+)
 from mesa_models.information.signalling import payoff_tables, state_points
 
 
@@ -44,7 +48,9 @@ def test_lemons_unravelling_numbers():
 
 @pytest.fixture(scope="module")
 def accuracy_table():
-    return sweep_lemons("certifier_accuracy", np.round(np.arange(0, 1.01, 0.1), 1), 30, seeds=range(10), grades=4)
+    return sweep_lemons(
+        "certifier_accuracy", np.round(np.arange(0, 1.01, 0.1), 1), 30, seeds=range(10), grades=4
+    )
 
 
 def test_certifier_numbers(accuracy_table):
@@ -69,7 +75,9 @@ def test_warranty_numbers():
 def test_published_bargaining_numbers():
     assert CS_EFFICIENCY == 27 / 32 and round(CS_EFFICIENCY, 3) == 0.844
     assert CS_TRADE_PROBABILITY == 9 / 32
-    assert 1 - CS_EFFICIENCY == 5 / 32 and pct(5 / 32) == "16%"  # "about 16 % of the possible gains (5/32) is lost"
+    assert (
+        1 - CS_EFFICIENCY == 5 / 32 and pct(5 / 32) == "16%"
+    )  # "about 16 % of the possible gains (5/32) is lost"
 
 
 def test_million_meetings():
@@ -140,12 +148,24 @@ def test_covert_channel_numbers():
         assert f"{last['outcome_bits']:.2f}" == "2.00"
     assert (results["plain"]["overseer_accuracy"][1:] == 1).all()
     private = results["private code"]
-    assert (private["overseer_accuracy"][2:] == 1).all() and private["overseer_accuracy"][1] < 1  # "within two steps"
-    assert f"{private['overseer_bits'].iloc[-1]:.2f}" == "1.83" and private["overseer_bits"][1:].is_monotonic_increasing
+    assert (private["overseer_accuracy"][2:] == 1).all() and private["overseer_accuracy"][
+        1
+    ] < 1  # "within two steps"
+    assert (
+        f"{private['overseer_bits'].iloc[-1]:.2f}" == "1.83"
+        and private["overseer_bits"][1:].is_monotonic_increasing
+    )
     stego = results["keyed stego"]
-    assert f"{stego['overseer_bits'].iloc[-1]:.2f}" == "0.00" and pct(stego["overseer_accuracy"][1:].mean()) == "25%"
-    recovered = [run(CovertChannel, 10, rng=0, code="keyed stego", paraphrase=p)["colluder_accuracy"].iloc[1:].mean()
-                 for p in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    assert (
+        f"{stego['overseer_bits'].iloc[-1]:.2f}" == "0.00"
+        and pct(stego["overseer_accuracy"][1:].mean()) == "25%"
+    )
+    recovered = [
+        run(CovertChannel, 10, rng=0, code="keyed stego", paraphrase=p)["colluder_accuracy"]
+        .iloc[1:]
+        .mean()
+        for p in (0.0, 0.25, 0.5, 0.75, 1.0)
+    ]
     assert pct(recovered[0]) == "100%" and pct(recovered[-1]) == "25%"
     assert all(a > b for a, b in zip(recovered, recovered[1:]))
 
@@ -154,14 +174,19 @@ def test_covert_channel_numbers():
 def test_lab_numbers():
     assert certification_cost(1.0, 2) == 0.05  # "0.05 x accuracy x log2(grades)"
     # Exercise 4's closing cell: the cheapest design reaching 0.6 is coarse but accurate
-    assert reference_cheapest_certifier([0.4, 0.5, 0.6, 0.7, 0.8, 1.0], [2, 4, 8], 0.6, [0, 1]) == (0.7, 2)
+    assert reference_cheapest_certifier([0.4, 0.5, 0.6, 0.7, 0.8, 1.0], [2, 4, 8], 0.6, [0, 1]) == (
+        0.7,
+        2,
+    )
     # Exercise 2: "close to 27/32 = 0.844" with the equilibrium strategies
     from mesa_models.information import cs_ask, cs_bid
 
     assert abs(reference_efficiency(cs_bid, cs_ask, 20_000, 0) - CS_EFFICIENCY) < 0.01
     # Exercise 3's cell: fewer rounds and pairs than the lesson give a little less information,
     # still falling with the bias (the figure's title)
-    lab_talk = simulate_signalling(8000, biases=[0.0, 0.1, 0.2, 0.3], n_pairs=30, seed=2).information_by_bias()
+    lab_talk = simulate_signalling(
+        8000, biases=[0.0, 0.1, 0.2, 0.3], n_pairs=30, seed=2
+    ).information_by_bias()
     assert lab_talk[0] < 1.73 and (np.diff(lab_talk) < 0).all()
 
 
@@ -171,4 +196,6 @@ def test_model_answer_numbers():
     # "about 84 % (27/32) for equilibrium bidders": the theory, and the plotted bar within sampling error
     assert pct(CS_EFFICIENCY) == "84%" and abs(hidden.efficiency() - CS_EFFICIENCY) < 0.005
     assert pct(mediated.efficiency()) == "100%"
-    assert round(mediated.first_best.sum() / (400 * 500), 3) == round(1 / 6, 3)  # "the subsidy is the entire gain, 1/6"
+    assert round(mediated.first_best.sum() / (400 * 500), 3) == round(
+        1 / 6, 3
+    )  # "the subsidy is the entire gain, 1/6"

@@ -38,7 +38,10 @@ def requirements() -> list[str]:
     extras = project["optional-dependencies"]
     pins = {canonicalize_name(Requirement(r).name): r for r in extras["course"] + extras["test"]}
     replaced = {canonicalize_name(Requirement(r).name) for r in COLAB_PINS}
-    names = [canonicalize_name(Requirement(r).name) for r in project["dependencies"]] + ["nbclient", "nbformat"]
+    names = [canonicalize_name(Requirement(r).name) for r in project["dependencies"]] + [
+        "nbclient",
+        "nbformat",
+    ]
     return [pins[n] for n in names if n not in replaced] + COLAB_PINS
 
 
@@ -51,7 +54,9 @@ def ipywidgets7_python() -> Path:
     if not WELCOME.exists():
         pytest.skip(f"{WELCOME.relative_to(ROOT)} does not exist yet")
     reqs = requirements()
-    key = hashlib.sha256("\n".join([sys.version, (ROOT / "pyproject.toml").read_text(), *reqs]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        "\n".join([sys.version, (ROOT / "pyproject.toml").read_text(), *reqs]).encode()
+    ).hexdigest()[:16]
     venv = CACHE / key
     python = venv_python(venv)
     if (venv / ".ready").exists() and python.exists():
@@ -62,20 +67,30 @@ def ipywidgets7_python() -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     print(f"\n[ipywidgets 7] building {venv} (about a minute, once)", flush=True)
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=120
+        )
         result = subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *reqs],
-            capture_output=True, text=True, timeout=INSTALL_TIMEOUT, stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            stdin=subprocess.DEVNULL,
         )
     except (subprocess.SubprocessError, OSError) as error:
         shutil.rmtree(venv, ignore_errors=True)
         pytest.skip(f"cannot build the ipywidgets 7 environment: {error}")
     if result.returncode != 0:
         shutil.rmtree(venv, ignore_errors=True)
-        pytest.skip(f"cannot build the ipywidgets 7 environment (no network or PyPI?): pip said {result.stderr.strip()[-400:]}")
+        pytest.skip(
+            f"cannot build the ipywidgets 7 environment (no network or PyPI?): pip said {result.stderr.strip()[-400:]}"
+        )
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.strip()
     Path(site, "risklab-repository.pth").write_text(str(ROOT) + "\n")
     (venv / ".ready").write_text("\n".join(reqs) + "\n")
@@ -141,7 +156,11 @@ print("RISKLAB-RESULT " + json.dumps(result))
 def test_welcome_lesson_runs_with_ipywidgets7(ipywidgets7_python: Path, tmp_path: Path) -> None:
     runner = tmp_path / "run_ipywidgets7.py"
     runner.write_text(RUNNER)
-    env = {k: v for k, v in os.environ.items() if k not in ("RISKLAB_EXPECT", "PYTHONPATH", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("RISKLAB_EXPECT", "PYTHONPATH", "VIRTUAL_ENV")
+    }
     env.update(
         MPLBACKEND="module://matplotlib_inline.backend_inline",
         JUPYTER_DATA_DIR=str(tmp_path / "jupyter"),  # no user kernelspec overrides the venv's own
@@ -149,12 +168,18 @@ def test_welcome_lesson_runs_with_ipywidgets7(ipywidgets7_python: Path, tmp_path
     )
     completed = subprocess.run(
         [str(ipywidgets7_python), str(runner), str(WELCOME), str(WELCOME.parent)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     lines = [line for line in completed.stdout.splitlines() if line.startswith("RISKLAB-RESULT ")]
     assert lines, f"the runner failed:\n{completed.stdout[-2000:]}\n{completed.stderr[-3000:]}"
     result = json.loads(lines[-1].removeprefix("RISKLAB-RESULT "))
     assert result["error"] is None, f"welcome lesson under ipywidgets 7:\n{result['error']}"
     if "explore(" in WELCOME.read_text():
-        assert result["dashboards"], "the welcome lesson's explore dashboard was not built under ipywidgets 7"
+        assert result["dashboards"], (
+            "the welcome lesson's explore dashboard was not built under ipywidgets 7"
+        )
     print(f"[ipywidgets 7] dashboards driven: {result['dashboards']}")

@@ -38,7 +38,9 @@ def lesson_of(unit: str) -> Path:
 
 def test_top_level_holds_only_the_kit():
     modules = {p.stem for p in PACKAGE.glob("*.py")}
-    assert modules == KIT, f"only the kit belongs at the top of mesa_models/: {sorted(modules - KIT)}"
+    assert modules == KIT, (
+        f"only the kit belongs at the top of mesa_models/: {sorted(modules - KIT)}"
+    )
 
 
 def test_every_lesson_has_its_unit_and_every_unit_its_lesson_and_lab():
@@ -49,9 +51,13 @@ def test_every_lesson_has_its_unit_and_every_unit_its_lesson_and_lab():
         assert lesson.exists(), f"{unit}: {lesson.name} does not exist"
         number = LESSON.match(lesson.name).group(1)
         doc = importlib.import_module(f"mesa_models.{unit}").__doc__
-        assert doc.startswith(f"Unit {number} "), f"{unit}: the docstring starts 'Unit {number} — ...'"
+        assert doc.startswith(f"Unit {number} "), (
+            f"{unit}: the docstring starts 'Unit {number} — ...'"
+        )
         labs = list((ROOT / "solutions").glob(f"{number}_*_lab.ipynb"))
-        assert labs and f"labs/{labs[0].name}" in doc, f"{unit}: the docstring names labs/{number}_..._lab.ipynb"
+        assert labs and f"labs/{labs[0].name}" in doc, (
+            f"{unit}: the docstring names labs/{number}_..._lab.ipynb"
+        )
         assert (PACKAGE / unit / "lab.py").exists(), f"{unit}: the lab's checks belong in lab.py"
 
 
@@ -60,7 +66,9 @@ def test_unit_docstring_lists_every_model_module():
         doc = importlib.import_module(f"mesa_models.{unit}").__doc__
         for module in (PACKAGE / unit).glob("*.py"):
             if module.stem not in {"__init__", "lab"}:
-                assert f"mesa_models.{unit}.{module.stem}" in doc, f"{unit}/__init__ docstring: list {module.stem}"
+                assert f"mesa_models.{unit}.{module.stem}" in doc, (
+                    f"{unit}/__init__ docstring: list {module.stem}"
+                )
 
 
 def test_models_live_in_units_and_fast_engines_are_named_fast():
@@ -69,7 +77,9 @@ def test_models_live_in_units_and_fast_engines_are_named_fast():
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, RiskModel) and cls is not RiskModel and cls.__module__ == info.name:
                 assert info.name.count(".") == 2, f"{cls.__name__} is defined outside a unit folder"
-    stray = [p for p in PACKAGE.rglob("*.py") if re.search(r"_(numpy|numba|vec|array)\.py$", p.name)]
+    stray = [
+        p for p in PACKAGE.rglob("*.py") if re.search(r"_(numpy|numba|vec|array)\.py$", p.name)
+    ]
     assert not stray, f"fast engines are named <model>_fast.py: {stray}"
 
 
@@ -98,15 +108,21 @@ def _notebook_imports() -> dict[str, set[tuple[str, str]]]:
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.cell_type != "code":
                     continue
-                source = "\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!")))
+                source = "\n".join(
+                    l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))
+                )
                 try:
                     tree = ast.parse(source)
                 except SyntaxError:
                     continue
                 for node in ast.walk(tree):
-                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mesa_models"):
+                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                        "mesa_models"
+                    ):
                         for alias in node.names:
-                            found.setdefault(f"{folder}/{path.name}", set()).add((node.module, alias.name))
+                            found.setdefault(f"{folder}/{path.name}", set()).add(
+                                (node.module, alias.name)
+                            )
     return found
 
 
@@ -131,13 +147,18 @@ def test_notebooks_import_models_from_the_unit_not_its_modules():
         for module, _ in pairs
         if module.count(".") >= 2 and not module.endswith(".lab")
     ]
-    assert not deep, "a notebook imports from the unit (mesa_models.<topic>): " + ", ".join(sorted(set(deep)))
+    assert not deep, "a notebook imports from the unit (mesa_models.<topic>): " + ", ".join(
+        sorted(set(deep))
+    )
 
 
 def test_importing_every_unit_is_silent():
     modules = ", ".join(["mesa_models", *(f"mesa_models.{u}" for u in units())])
     result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", f"import {modules}"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-W", "error", "-c", f"import {modules}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0 and not result.stdout and not result.stderr, result.stderr
 

@@ -61,7 +61,9 @@ def test_perfect_certifier_with_k_grades_loses_only_the_bottom_grade():
 
 
 def test_volume_and_welfare_rise_with_certifier_accuracy():
-    table = sweep_lemons("certifier_accuracy", [0.0, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0], 30, seeds=SEEDS, grades=4)
+    table = sweep_lemons(
+        "certifier_accuracy", [0.0, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0], 30, seeds=SEEDS, grades=4
+    )
     assert (table.loc[[0.0, 0.2, 0.3], "volume"] < 0.01).all()
     assert (table.loc[[0.5, 0.7, 0.9, 1.0], "volume"] > 0.6).all()
     above = table.loc[[0.5, 0.7, 0.9, 1.0]]
@@ -70,7 +72,9 @@ def test_volume_and_welfare_rise_with_certifier_accuracy():
 
 def test_inspection_costs_lower_welfare_not_trade():
     free = simulate_lemons(30, seeds=SEEDS, grades=4, certifier_accuracy=0.8)
-    costly = simulate_lemons(30, seeds=SEEDS, grades=4, certifier_accuracy=0.8, certification_cost=0.1)
+    costly = simulate_lemons(
+        30, seeds=SEEDS, grades=4, certifier_accuracy=0.8, certification_cost=0.1
+    )
     np.testing.assert_array_equal(free.volume, costly.volume)
     # cost 0.1 per car against first-best gains of 0.5 per car: welfare falls by about 0.2
     assert (free.late("welfare") - costly.late("welfare")).mean() == pytest.approx(0.2, abs=0.01)
@@ -97,7 +101,13 @@ def test_slow_learners_unravel_too_only_later():
         {},
         {"grades": 4, "certifier_accuracy": 0.6, "certification_cost": 0.05},
         {"warranty": 0.7, "n_sellers": 200},
-        {"learning_rate": 0.4, "premium": 2.0, "initial_belief": 0.5, "grades": 3, "certifier_accuracy": 0.9},
+        {
+            "learning_rate": 0.4,
+            "premium": 2.0,
+            "initial_belief": 0.5,
+            "grades": 3,
+            "certifier_accuracy": 0.9,
+        },
     ],
 )
 def test_numpy_engine_matches_mesa_run_for_run(params):
@@ -115,8 +125,12 @@ def test_same_seed_same_run_other_seed_other_run():
 
 # -- building blocks and extension points ---------------------------------------------------
 def test_grades_and_face_values():
-    np.testing.assert_array_equal(grade_of(np.array([0.0, 0.49, 0.5, 1.99, 2.0]), 4), [0, 0, 1, 3, 3])
-    np.testing.assert_allclose(face_value_beliefs(4, 1.5, 1.0), 1.5 * np.array([0.25, 0.75, 1.25, 1.75]))
+    np.testing.assert_array_equal(
+        grade_of(np.array([0.0, 0.49, 0.5, 1.99, 2.0]), 4), [0, 0, 1, 3, 3]
+    )
+    np.testing.assert_allclose(
+        face_value_beliefs(4, 1.5, 1.0), 1.5 * np.array([0.25, 0.75, 1.25, 1.75])
+    )
     np.testing.assert_allclose(face_value_beliefs(1, 1.5, 0.8), [1.2])
 
 
@@ -127,7 +141,7 @@ def test_injected_rules_change_behaviour():
     # buyers who always pay 2 (the top quality): every car sells, whatever the learning
     rich = run(LemonsMarket, 3, rng=0, n_sellers=50, price_rule=lambda buyers, grade: 2.0)
     assert (rich["volume"][1:] == 1).all()
-    assert sell_if_worth_it(type('S', (), {'quality': 0.5})(), 0.5) is True
+    assert sell_if_worth_it(type("S", (), {"quality": 0.5})(), 0.5) is True
     assert pay_expected_value(LemonsMarket(rng=0, n_sellers=5).buyers, 0) == 1.5
 
 
@@ -177,7 +191,12 @@ def test_bad_input_gives_clear_errors(kwargs, error, words):
 
 
 def test_numpy_scalars_are_accepted():
-    model = LemonsMarket(rng=np.int64(1), n_sellers=np.int64(20), grades=np.int64(3), certifier_accuracy=np.float64(0.5))
+    model = LemonsMarket(
+        rng=np.int64(1),
+        n_sellers=np.int64(20),
+        grades=np.int64(3),
+        certifier_accuracy=np.float64(0.5),
+    )
     model.step()
     assert model.n_sellers == 20 and isinstance(model.n_sellers, int)
     runs = simulate_lemons(np.int64(3), seeds=[np.int64(1)], n_sellers=np.int64(20))
@@ -194,7 +213,9 @@ def test_bad_rule_results_name_the_rule():
     def negative(buyers, grade):
         return -1.0
 
-    with pytest.raises(ValueError, match="price rule 'negative' returned -1.0 for grade 0; allowed"):
+    with pytest.raises(
+        ValueError, match="price rule 'negative' returned -1.0 for grade 0; allowed"
+    ):
         LemonsMarket(rng=0, n_sellers=5, price_rule=negative).step()
 
 
@@ -207,7 +228,11 @@ def test_bad_rule_results_name_the_rule():
         (lambda: simulate_lemons(5, seeds=[]), ValueError, "'seeds' is empty"),
         (lambda: simulate_lemons(5, seeds=["a"]), TypeError, "'seeds' got 'a'"),
         (lambda: simulate_lemons(5, seeds=[-1]), ValueError, "'seeds' got -1"),
-        (lambda: simulate_lemons(5, grades=1, certifier_accuracy=0.3), ValueError, "'certifier_accuracy' got 0.3"),
+        (
+            lambda: simulate_lemons(5, grades=1, certifier_accuracy=0.3),
+            ValueError,
+            "'certifier_accuracy' got 0.3",
+        ),
         (lambda: simulate_lemons(5, greades=3), TypeError, "Did you mean 'grades'"),
         (lambda: sweep_lemons("accuracy", [0.1], 5), ValueError, "'name' got 'accuracy'"),
         (lambda: sweep_lemons("warranty", [], 5), ValueError, "'values'"),

@@ -33,19 +33,28 @@ def get_json(url: str, token: str, attempts: int = 20) -> dict:
     raise AssertionError("unreachable")
 
 
-@pytest.mark.skipif(Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(),
-                    reason="runs only under `make test` (which owns .venv); start `make lab` by hand")
+@pytest.mark.skipif(
+    Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(),
+    reason="runs only under `make test` (which owns .venv); start `make lab` by hand",
+)
 def test_make_lab_serves_the_welcome_lesson():
     with socket.socket() as probe:  # a free port, so a server already on 8888 cannot interfere
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "BROWSER": "true", "JUPYTER_PORT": str(port)}  # and no browser window
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "lab"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        ["make", "--no-print-directory", "lab"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in server.stdout], daemon=True
+    ).start()
     try:
         url, log, deadline = None, [], time.monotonic() + 90
         while url is None and time.monotonic() < deadline and server.poll() is None:
@@ -58,8 +67,9 @@ def test_make_lab_serves_the_welcome_lesson():
             if match:
                 url = match.groups()
         assert url, "JupyterLab did not start:\n" + "".join(log[-20:])
-        assert any("/lab/tree/lessons/00_welcome.ipynb?token=" in line for line in log), \
+        assert any("/lab/tree/lessons/00_welcome.ipynb?token=" in line for line in log), (
             "make lab must open the welcome lesson:\n" + "".join(log[-20:])
+        )
         base, token = url
         assert base.endswith(f":{port}")
         welcome = get_json(f"{base}/api/contents/lessons/00_welcome.ipynb?content=0", token)

@@ -28,13 +28,13 @@ import make_labs  # noqa: E402
 import notebooks as nbs  # noqa: E402
 from make_labs import DEFAULT_HINT, MD_PROMPT, TOLERATED_TAG, MarkerError, make_lab  # noqa: E402
 
-CHECK_CELL = '''from mesa_models.checks import expect, run_check
+CHECK_CELL = """from mesa_models.checks import expect, run_check
 
 
 def check_double(f):
     def test():
         expect(f(2) == 4, f"double(2) should be 4, got {f(2)!r}")
-    return run_check("Exercise 1 — double", test, hint="multiply by two")'''
+    return run_check("Exercise 1 — double", test, hint="multiply by two")"""
 
 
 def code(source: str, *tags: str):
@@ -43,14 +43,22 @@ def code(source: str, *tags: str):
 
 def solution_notebook(*extra_cells):
     """A small but complete solution notebook (cells after the 7 standard ones: ``extra_cells``)."""
-    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
     nb.cells = [
         new_markdown_cell("# Fixture lab"),
         code(CHECK_CELL),
-        code("def double(x):\n    # BEGIN SOLUTION: multiply x by 2\n    return 2 * x\n    # END SOLUTION"),
+        code(
+            "def double(x):\n    # BEGIN SOLUTION: multiply x by 2\n    return 2 * x\n    # END SOLUTION"
+        ),
         code("check_double(double)"),
         code("result = double(21)\nprint(result)", "lab-raises"),
-        new_markdown_cell("Why? <!-- BEGIN SOLUTION -->Because it doubles.<!-- END SOLUTION --> Done."),
+        new_markdown_cell(
+            "Why? <!-- BEGIN SOLUTION -->Because it doubles.<!-- END SOLUTION --> Done."
+        ),
         code("assert double(3) == 6", "solution-only"),
         code("# BEGIN SOLUTION\nanswer = double(5)\n# END SOLUTION\nprint(answer)"),
         *extra_cells,
@@ -70,7 +78,10 @@ def test_stub_keeps_signature_indentation_and_hint() -> None:
 
 def test_top_level_stub_uses_the_default_hint_and_is_tolerated() -> None:
     cell = make_lab(solution_notebook(), "fixture").cells[6]
-    assert cell.source == f"# YOUR CODE HERE\nraise NotImplementedError({DEFAULT_HINT!r})\nprint(answer)"
+    assert (
+        cell.source
+        == f"# YOUR CODE HERE\nraise NotImplementedError({DEFAULT_HINT!r})\nprint(answer)"
+    )
     assert cell.metadata["tags"] == [TOLERATED_TAG]
 
 
@@ -106,9 +117,18 @@ def test_solution_only_dropped_and_solution_unchanged() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("x = 1\n# END SOLUTION", r"fixture, cell 8, line 2: '# END SOLUTION' without a matching BEGIN"),
-        ("def f():\n    # BEGIN SOLUTION\n    return 1", r"fixture, cell 8, line 2: '# BEGIN SOLUTION' without '# END SOLUTION'"),
-        ("# BEGIN SOLUTION\nx = 1\n# BEGIN SOLUTION: again\n# END SOLUTION", r"fixture, cell 8, line 3: nested '# BEGIN SOLUTION' \(the one on line 1"),
+        (
+            "x = 1\n# END SOLUTION",
+            r"fixture, cell 8, line 2: '# END SOLUTION' without a matching BEGIN",
+        ),
+        (
+            "def f():\n    # BEGIN SOLUTION\n    return 1",
+            r"fixture, cell 8, line 2: '# BEGIN SOLUTION' without '# END SOLUTION'",
+        ),
+        (
+            "# BEGIN SOLUTION\nx = 1\n# BEGIN SOLUTION: again\n# END SOLUTION",
+            r"fixture, cell 8, line 3: nested '# BEGIN SOLUTION' \(the one on line 1",
+        ),
     ],
 )
 def test_malformed_code_markers(source: str, message: str) -> None:
@@ -122,7 +142,9 @@ def test_malformed_markdown_marker() -> None:
         make_lab(solution_notebook(bad), "fixture")
 
 
-def test_check_mode_reports_stale_lab(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_mode_reports_stale_lab(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(nbs, "ROOT", tmp_path)  # badges are relative to the repository root
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     solution = tmp_path / "solutions" / "99_fixture_lab.ipynb"
@@ -143,7 +165,9 @@ def test_check_mode_reports_stale_lab(tmp_path: Path, capsys: pytest.CaptureFixt
 # -- the harness on generated labs -------------------------------------------------------------
 
 
-def run_harness(tmp_path: Path, notebooks: dict[str, nbformat.NotebookNode]) -> subprocess.CompletedProcess:
+def run_harness(
+    tmp_path: Path, notebooks: dict[str, nbformat.NotebookNode]
+) -> subprocess.CompletedProcess:
     """Run pytest with the project's options and tests/conftest.py on ``notebooks``
     (``{"labs/x.ipynb": nb}``) in ``tmp_path``."""
     shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
@@ -153,9 +177,25 @@ def run_harness(tmp_path: Path, notebooks: dict[str, nbformat.NotebookNode]) -> 
         nbs.write(nb, path)
     env = {k: v for k, v in os.environ.items() if k not in ("RISKLAB_EXPECT", "PYTEST_ADDOPTS")}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path),
-         "-q", "-rf", "-p", "no:randomly", *notebooks],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(tmp_path),
+            "-q",
+            "-rf",
+            "-p",
+            "no:randomly",
+            *notebooks,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -165,9 +205,13 @@ def failed_cells(result: subprocess.CompletedProcess) -> set[str]:
 
 def test_harness_passes_a_good_solution_and_its_lab(tmp_path: Path) -> None:
     solution = solution_notebook()
-    result = run_harness(tmp_path, {"solutions/f_lab.ipynb": solution, "labs/f_lab.ipynb": make_lab(solution, "f")})
+    result = run_harness(
+        tmp_path, {"solutions/f_lab.ipynb": solution, "labs/f_lab.ipynb": make_lab(solution, "f")}
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert re.search(r"\b11 passed\b", result.stdout), result.stdout[-1000:]  # 6 solution + 5 lab code cells
+    assert re.search(r"\b11 passed\b", result.stdout), result.stdout[
+        -1000:
+    ]  # 6 solution + 5 lab code cells
 
 
 def test_harness_reports_stray_and_wrong_errors_in_a_lab(tmp_path: Path) -> None:
@@ -184,5 +228,8 @@ def test_harness_reports_stray_and_wrong_errors_in_a_lab(tmp_path: Path) -> None
     assert result.returncode == 1, result.stdout[-3000:]
     # nbval numbers the code cells 0, 1, ...: the stray and the wrong cell are the last two
     n = len(code_cells)
-    assert failed_cells(result) == {f"labs/f_lab.ipynb::Cell {n - 2}", f"labs/f_lab.ipynb::Cell {n - 1}"}, result.stdout[-3000:]
+    assert failed_cells(result) == {
+        f"labs/f_lab.ipynb::Cell {n - 2}",
+        f"labs/f_lab.ipynb::Cell {n - 1}",
+    }, result.stdout[-3000:]
     assert "may only raise the stub's NotImplementedError, but raised TypeError" in result.stdout

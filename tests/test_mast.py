@@ -14,7 +14,11 @@ def test_taxonomy_shape():
     assert counts == {"FC1": 5, "FC2": 6, "FC3": 3}
     for code, mode in MODES.items():
         assert code == mode.code and code[3] == mode.category[2]  # FM-2.x belongs to FC2
-    assert [CATEGORIES[c][0] for c in CATEGORIES] == ["Specification issues", "Inter-agent misalignment", "Task verification"]
+    assert [CATEGORIES[c][0] for c in CATEGORIES] == [
+        "Specification issues",
+        "Inter-agent misalignment",
+        "Task verification",
+    ]
 
 
 def test_traces_cover_every_category_three_times():

@@ -22,7 +22,9 @@ def runs(rounds=80, **params):
 def test_compromise_outlives_the_attacker():
     for frame in runs(40, cleanup="none"):
         assert frame["compromised"].iloc[10] > 0  # the attack landed
-        assert frame["compromised"].iloc[40] > frame["compromised"].iloc[10]  # and kept growing after it stopped
+        assert (
+            frame["compromised"].iloc[40] > frame["compromised"].iloc[10]
+        )  # and kept growing after it stopped
 
 
 def test_reset_is_followed_by_reinfection():
@@ -42,11 +44,21 @@ def test_purge_is_not_followed_by_reinfection():
 def test_incomplete_purge_lets_the_compromise_return():
     late = [frame["compromised"].iloc[80] for frame in runs(cleanup="purge", purge_recall=0.98)]
     assert np.mean(late) > 0.5
-    assert all(frame["compromised"].iloc[40] == 0 for frame in runs(45, cleanup="purge", purge_recall=0.98))
+    assert all(
+        frame["compromised"].iloc[40] == 0 for frame in runs(45, cleanup="purge", purge_recall=0.98)
+    )
 
 
 def test_costs():
-    model = MemoryPoisoning(rng=0, cleanup="purge", n_agents=50, memory_size=10, cleanup_round=5, reset_cost=2.0, scan_cost=0.5)
+    model = MemoryPoisoning(
+        rng=0,
+        cleanup="purge",
+        n_agents=50,
+        memory_size=10,
+        cleanup_round=5,
+        reset_cost=2.0,
+        scan_cost=0.5,
+    )
     model.run_for(5)
     entries = 50 * 10
     assert model.cleanup_cost == pytest.approx(2.0 * 50 + 0.5 * entries)
@@ -69,13 +81,24 @@ def test_no_attack_no_compromise():
 def test_no_spread_and_no_memory_means_attack_only_lasts_in_memory():
     # memory of one entry: the agent's own note replaces the poison at once, so only the
     # agents hit in a round can be compromised, and with spread 0 nobody else is
-    frame = run(MemoryPoisoning, 20, rng=2, memory_size=1, spread=0.0, attack_rounds=5, attack_targets=5, cleanup="none")
+    frame = run(
+        MemoryPoisoning,
+        20,
+        rng=2,
+        memory_size=1,
+        spread=0.0,
+        attack_rounds=5,
+        attack_targets=5,
+        cleanup="none",
+    )
     assert frame["compromised"].max() <= 25 / 100
 
 
 def test_same_seed_same_run():
     a = run(MemoryPoisoning, 30, rng=3)
-    assert a.equals(run(MemoryPoisoning, 30, rng=3)) and not a.equals(run(MemoryPoisoning, 30, rng=4))
+    assert a.equals(run(MemoryPoisoning, 30, rng=3)) and not a.equals(
+        run(MemoryPoisoning, 30, rng=4)
+    )
 
 
 def test_extension_points():
@@ -107,6 +130,7 @@ def test_extension_points():
     with pytest.raises(ValueError, match="retrieve returned 'poison'"):
         BrokenModel(rng=0).step()
     with pytest.raises(ValueError, match="clean-up function 'bad' returned -1"):
+
         def bad(model):
             return -1
 

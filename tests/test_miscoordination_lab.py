@@ -8,7 +8,12 @@ import pandas as pd
 import pytest
 
 from mesa_models.miscoordination.conventions import follow_signal, ignore_signal
-from mesa_models.miscoordination.el_farol import LinearPredictor, Patron, arthur_family, linear_family
+from mesa_models.miscoordination.el_farol import (
+    LinearPredictor,
+    Patron,
+    arthur_family,
+    linear_family,
+)
 from mesa_models.miscoordination import lab as unit01
 
 

@@ -15,7 +15,10 @@ from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 
 def test_left_wins_3_of_8():
     """'left won 3 times and right 5 times' (complete graph, seeds 0-7, 60 steps)."""
-    wins = sum(run(Conventions, 60, rng=s, topology="complete")["share_left"].iloc[-1] > 0.5 for s in range(8))
+    wins = sum(
+        run(Conventions, 60, rng=s, topology="complete")["share_left"].iloc[-1] > 0.5
+        for s in range(8)
+    )
     assert wins == 3
 
 
@@ -23,7 +26,9 @@ def test_emergence_times_by_topology():
     """'complete within 5 steps, random within 9; small world 27-125 steps in three runs,
     not within 300 in the fourth; ring lattice: two of four not within 300'."""
     times = {
-        topology: [emergence_time(run(Conventions, 300, rng=s, topology=topology)) for s in range(4)]
+        topology: [
+            emergence_time(run(Conventions, 300, rng=s, topology=topology)) for s in range(4)
+        ]
         for topology in ("complete", "random", "small world", "ring lattice")
     }
     assert max(times["complete"]) <= 5
@@ -67,7 +72,14 @@ def test_cheap_talk_numbers():
 @pytest.fixture(scope="module")
 def el_farol_tables():
     def table(**params):
-        return pd.DataFrame([attendance_stats(run(ElFarol, 300, rng=s, **params)["attendance"][1:], 60, burn_in=50) for s in range(6)]).mean()
+        return pd.DataFrame(
+            [
+                attendance_stats(
+                    run(ElFarol, 300, rng=s, **params)["attendance"][1:], 60, burn_in=50
+                )
+                for s in range(6)
+            ]
+        ).mean()
 
     return table(), table(monoculture=True)
 
@@ -94,7 +106,14 @@ def test_pool_size_sweep():
     100, and no further with 400 (28 %)'."""
 
     def overloaded(pool):
-        return np.mean([attendance_stats(ElFarolArray.from_params(rng=s, pool_size=pool).run(300), 60, burn_in=50)["overloaded"] for s in range(10)])
+        return np.mean(
+            [
+                attendance_stats(
+                    ElFarolArray.from_params(rng=s, pool_size=pool).run(300), 60, burn_in=50
+                )["overloaded"]
+                for s in range(10)
+            ]
+        )
 
     assert [round(overloaded(pool) * 100) for pool in (6, 100, 400)] == [51, 27, 28]
 
@@ -113,7 +132,12 @@ def test_credit_assignment_numbers():
     from mesa_models.miscoordination.credit_assignment import TeamLearning
 
     def share(n, reward):
-        return np.mean([run(TeamLearning, 1000, rng=s, n_agents=n, reward=reward)["share_correct"].iloc[-1] for s in range(3)])
+        return np.mean(
+            [
+                run(TeamLearning, 1000, rng=s, n_agents=n, reward=reward)["share_correct"].iloc[-1]
+                for s in range(3)
+            ]
+        )
 
     assert share(2, "team") == share(5, "team") == 1.0
     assert round(share(20, "team") * 100) == 52
@@ -138,7 +162,10 @@ def test_agreement_reaches_100_percent_but_slips():
 def test_coin_flipping_patrons_baseline():
     """Lesson 01 §4: patrons who go with probability 0.6 average about 60, sd 5, and are
     overloaded in 0.1 % of weeks (seeds 0-5, weeks 51-300), against 27 % for Arthur's."""
-    stats = [attendance_stats(np.random.default_rng(s).binomial(100, 0.6, size=300), 60, burn_in=50) for s in range(6)]
+    stats = [
+        attendance_stats(np.random.default_rng(s).binomial(100, 0.6, size=300), 60, burn_in=50)
+        for s in range(6)
+    ]
     assert abs(np.mean([s["mean"] for s in stats]) - 60) < 0.5
     assert round(float(np.mean([s["std"] for s in stats]))) == 5
     assert round(float(np.mean([s["overloaded"] for s in stats])), 3) == 0.001

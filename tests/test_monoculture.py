@@ -40,7 +40,11 @@ def test_same_mean_failure_rate_for_any_number_of_models(k):
 
 def test_monoculture_fails_all_together_diversity_spreads_failures():
     one = failure_distribution(even(1), 0.1, 100)
-    assert one[0] == pytest.approx(0.9) and one[100] == pytest.approx(0.1) and one[1:100].sum() == pytest.approx(0)
+    assert (
+        one[0] == pytest.approx(0.9)
+        and one[100] == pytest.approx(0.1)
+        and one[1:100].sum() == pytest.approx(0)
+    )
     risk = {k: mass_failure_probability(even(k), 0.1, 100) for k in (1, 3, 5, 10)}
     assert risk[1] == pytest.approx(0.1)
     assert risk[3] == pytest.approx(3 * 0.1**2 * 0.9 + 0.1**3)  # two of three models down
@@ -60,7 +64,10 @@ def test_common_shock_and_agent_errors():
     assert np.dot(np.arange(101), noisy) / 100 == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("kwargs", [{"n_models": 1}, {"n_models": 5, "agent_error": 0.05}, {"n_models": 3, "common_shock": 0.05}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"n_models": 1}, {"n_models": 5, "agent_error": 0.05}, {"n_models": 3, "common_shock": 0.05}],
+)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_mesa_model_matches_the_exact_distribution(kwargs, seed):
     model = Monoculture(rng=seed, **kwargs)
@@ -70,17 +77,29 @@ def test_mesa_model_matches_the_exact_distribution(kwargs, seed):
     empirical = np.bincount(counts, minlength=model.n_agents + 1) / len(counts)
     exact = model.distribution()
     assert 0.5 * np.abs(empirical - exact).sum() < 0.06
-    level = mass_failure_probability(model.shares, model.failure_rates, model.n_agents,
-                                     common_shock=model.common_shock, agent_error=model.agent_error)
+    level = mass_failure_probability(
+        model.shares,
+        model.failure_rates,
+        model.n_agents,
+        common_shock=model.common_shock,
+        agent_error=model.agent_error,
+    )
     assert frame["mass_failure_rate"].iloc[-1] == pytest.approx(level, abs=0.02)
-    assert frame["failure_rate"].iloc[-1] == pytest.approx(np.dot(np.arange(101), exact) / 100, abs=0.01)
+    assert frame["failure_rate"].iloc[-1] == pytest.approx(
+        np.dot(np.arange(101), exact) / 100, abs=0.01
+    )
 
 
 def test_shares_and_rates_are_injectable():
     model = Monoculture(rng=0, shares=[0.7, 0.3], failure_rates=[0.0, 1.0])
     model.run_for(5)
     assert model.n_models == 2
-    assert run(Monoculture(rng=0, shares=[0.7, 0.3], failure_rates=[0.0, 1.0]), 5)["failed"].iloc[1:].tolist() == [0.3] * 5
+    assert (
+        run(Monoculture(rng=0, shares=[0.7, 0.3], failure_rates=[0.0, 1.0]), 5)["failed"]
+        .iloc[1:]
+        .tolist()
+        == [0.3] * 5
+    )
 
 
 def test_deployment_fails_is_overridable():
@@ -121,9 +140,13 @@ def test_same_seed_same_run():
 
 
 def test_numpy_numbers_are_accepted():
-    model = Monoculture(rng=np.int64(1), n_agents=np.int64(40), n_models=np.int64(4), failure_rate=np.float64(0.2))
+    model = Monoculture(
+        rng=np.int64(1), n_agents=np.int64(40), n_models=np.int64(4), failure_rate=np.float64(0.2)
+    )
     assert model.n_agents == 40
-    assert mass_failure_probability(np.array([0.5, 0.5]), np.float64(0.1), np.int64(10), level=np.float64(0.5)) == pytest.approx(0.19)
+    assert mass_failure_probability(
+        np.array([0.5, 0.5]), np.float64(0.1), np.int64(10), level=np.float64(0.5)
+    ) == pytest.approx(0.19)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +157,11 @@ def test_numpy_numbers_are_accepted():
         ({"shares": [1.2, -0.2]}, ValueError, "'shares'"),
         ({"shares": "even"}, TypeError, "'shares'"),
         ({"shares": [0.5, 0.5], "n_models": 3}, ValueError, "'n_models'"),
-        ({"n_models": 2, "failure_rates": [0.1]}, ValueError, "'failure_rates'.*one per base model"),
+        (
+            {"n_models": 2, "failure_rates": [0.1]},
+            ValueError,
+            "'failure_rates'.*one per base model",
+        ),
         ({"n_models": 2, "failure_rates": [0.1, 1.5]}, ValueError, "'failure_rates'"),
         ({"failure_rates": [True]}, TypeError, "'failure_rates'"),
         ({"mass_level": 0}, ValueError, "'mass_level'"),
@@ -150,8 +177,16 @@ def test_bad_input_gives_clear_errors(kwargs, error, words):
     [
         (lambda: failure_distribution([1.0], 1.5, 10), ValueError, "'failure_rates'"),
         (lambda: failure_distribution([1.0], 0.1, 0), ValueError, "'n_agents'"),
-        (lambda: failure_distribution([1.0], 0.1, 10, common_shock=-0.1), ValueError, "'common_shock'"),
-        (lambda: failure_distribution([1.0], 0.1, 50_000, agent_error=0.1), ValueError, "'n_agents'.*20,000"),
+        (
+            lambda: failure_distribution([1.0], 0.1, 10, common_shock=-0.1),
+            ValueError,
+            "'common_shock'",
+        ),
+        (
+            lambda: failure_distribution([1.0], 0.1, 50_000, agent_error=0.1),
+            ValueError,
+            "'n_agents'.*20,000",
+        ),
         (lambda: mass_failure_probability([1.0], 0.1, 10, level=0), ValueError, "'level'"),
         (lambda: agent_counts([0.5, 0.5], 2.5), TypeError, "'n_agents'"),
     ],
@@ -185,6 +220,7 @@ def _figure_call(func, *args, **kwargs):
         result = func(*a, **k)
         plt.close("all")
         return type(result)
+
     call.__signature__ = __import__("inspect").signature(func)
     return call
 
@@ -198,18 +234,39 @@ def _snapshots(steps, width=3.2):
 
 HELPER_CALLS = {
     "agent_counts": (agent_counts, lambda: (([0.5, 0.3, 0.2], 10), {})),
-    "failure_distribution": (failure_distribution, lambda: (([0.5, 0.5], 0.1, 20), {"common_shock": 0.01, "agent_error": 0.05})),
-    "mass_failure_probability": (mass_failure_probability, lambda: (([0.5, 0.5], [0.1, 0.2], 20),
-                                                                    {"level": 0.5, "common_shock": 0.01, "agent_error": 0.0})),
+    "failure_distribution": (
+        failure_distribution,
+        lambda: (([0.5, 0.5], 0.1, 20), {"common_shock": 0.01, "agent_error": 0.05}),
+    ),
+    "mass_failure_probability": (
+        mass_failure_probability,
+        lambda: (
+            ([0.5, 0.5], [0.1, 0.2], 20),
+            {"level": 0.5, "common_shock": 0.01, "agent_error": 0.0},
+        ),
+    ),
     "mix_cost": (mix_cost, lambda: (([0.5, 0.5], [1.0, 2.0]), {})),
     "cascade_snapshots": (_snapshots, lambda: (([0, 1],), {"width": 2.0})),
-    "plot_failure_distributions": (_figure_call(plot_failure_distributions),
-                                   lambda: (({"a": failure_distribution([1.0], 0.1, 10)},), {"floor": 1e-4})),
-    "plot_cascade_window": (_figure_call(plot_cascade_window),
-                            lambda: ((cascade_frequency([2.0], n=100, realizations=2),), {"window": (1.0, 5.0)})),
-    "plot_prevalence": (_figure_call(plot_prevalence), lambda: (({}, ), {})),
-    "plot_patching": (_figure_call(plot_patching), lambda: ((__import__("pandas").DataFrame(
-        {"strategy": ["random"], "patched_share": [0.0], "prevalence": [0.1]}),), {})),
+    "plot_failure_distributions": (
+        _figure_call(plot_failure_distributions),
+        lambda: (({"a": failure_distribution([1.0], 0.1, 10)},), {"floor": 1e-4}),
+    ),
+    "plot_cascade_window": (
+        _figure_call(plot_cascade_window),
+        lambda: ((cascade_frequency([2.0], n=100, realizations=2),), {"window": (1.0, 5.0)}),
+    ),
+    "plot_prevalence": (_figure_call(plot_prevalence), lambda: (({},), {})),
+    "plot_patching": (
+        _figure_call(plot_patching),
+        lambda: (
+            (
+                __import__("pandas").DataFrame(
+                    {"strategy": ["random"], "patched_share": [0.0], "prevalence": [0.1]}
+                ),
+            ),
+            {},
+        ),
+    ),
 }
 
 

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.selection.moran import MUTANT, RESIDENT, Moran, fixation_probability, run_to_fixation
+from mesa_models.selection.moran import (
+    MUTANT,
+    RESIDENT,
+    Moran,
+    fixation_probability,
+    run_to_fixation,
+)
 from mesa_models.selection.moran_fast import simulate_fixation
 
 
@@ -22,7 +28,10 @@ def test_fixation_probability_formula():
     assert fixation_probability(1.0, 50) == 1 / 50 and fixation_probability(1.0, 50, 5) == 0.1
     assert fixation_probability(2.0, 10, 0) == 0.0 and fixation_probability(0.5, 10, 10) == 1.0
     # large populations stay finite: a slightly worse variant essentially never takes over
-    assert 0 < fixation_probability(0.99, 100_000) < 1e-300 or fixation_probability(0.99, 100_000) == 0.0
+    assert (
+        0 < fixation_probability(0.99, 100_000) < 1e-300
+        or fixation_probability(0.99, 100_000) == 0.0
+    )
     assert fixation_probability(1.01, 100_000) == pytest.approx(1 - 1 / 1.01)
     with pytest.raises(ValueError, match="'r'"):
         fixation_probability(0, 10)
@@ -33,15 +42,20 @@ def test_fixation_probability_formula():
 
 
 # -- the published result, by simulation, within binomial error ----------------------------------
-@pytest.mark.parametrize(("r", "n"), [(1.1, 10), (1.1, 100), (0.9, 10), (0.95, 30), (1.5, 20), (1.0, 50), (2.0, 200)])
+@pytest.mark.parametrize(
+    ("r", "n"), [(1.1, 10), (1.1, 100), (0.9, 10), (0.95, 30), (1.5, 20), (1.0, 50), (2.0, 200)]
+)
 def test_simulated_fixation_matches_the_formula_within_binomial_error(r, n):
     for seed in (0, 1):
         result = simulate_fixation(r, n, 20_000, rng=seed)
         exact = formula(r, n) if r != 1 else 1 / n
         error = math.sqrt(exact * (1 - exact) / result.runs)
         assert abs(result.probability - exact) <= 4 * error, (
-            f"r={r}, N={n}, seed {seed}: {result.probability:.4f} vs {exact:.4f} ± {error:.4f}")
-        assert result.exact == pytest.approx(exact) and result.standard_error == pytest.approx(error)
+            f"r={r}, N={n}, seed {seed}: {result.probability:.4f} vs {exact:.4f} ± {error:.4f}"
+        )
+        assert result.exact == pytest.approx(exact) and result.standard_error == pytest.approx(
+            error
+        )
 
 
 def test_selection_is_stronger_in_large_populations():
@@ -61,7 +75,9 @@ def test_mesa_model_agrees_with_formula_and_count_engine():
     exact = formula(1.5, 8)
     assert abs(fixed / runs - exact) <= 4 * math.sqrt(exact * (1 - exact) / runs)
     fast = simulate_fixation(1.5, 8, 50_000, rng=3)
-    assert np.mean(times) == pytest.approx(fast.steps.mean(), rel=0.15)  # same waiting times, statistically
+    assert np.mean(times) == pytest.approx(
+        fast.steps.mean(), rel=0.15
+    )  # same waiting times, statistically
 
 
 def test_mesa_transition_probabilities():
@@ -93,7 +109,9 @@ def test_absorbing_states_and_reporters():
 
 
 def test_fitness_is_injectable_and_validated():
-    model = Moran(rng=0, n_agents=10, r=1.0, fitness=lambda kind, r: 100.0 if kind == MUTANT else 1.0)
+    model = Moran(
+        rng=0, n_agents=10, r=1.0, fitness=lambda kind, r: 100.0 if kind == MUTANT else 1.0
+    )
     outcome, _ = run_to_fixation(model)
     assert outcome == MUTANT or model.steps > 0
 
@@ -127,7 +145,11 @@ def test_draw_state():
         (lambda: simulate_fixation(1.1, 1, 10), ValueError, "'n_agents'"),
         (lambda: simulate_fixation(1.1, 10, 0), ValueError, "'runs'"),
         (lambda: simulate_fixation(1.1, 10, 10**9), ValueError, "'runs'.*GB"),
-        (lambda: simulate_fixation(1.1, 10, 10, initial_mutants=10), ValueError, "'initial_mutants'"),
+        (
+            lambda: simulate_fixation(1.1, 10, 10, initial_mutants=10),
+            ValueError,
+            "'initial_mutants'",
+        ),
         (lambda: simulate_fixation(-1.0, 10, 10), ValueError, "'r'"),
         (lambda: simulate_fixation(1.1, 10.5, 10), ValueError, "'n_agents'"),
         (lambda: run_to_fixation("model"), TypeError, "'model'"),

@@ -49,7 +49,10 @@ def test_section_2_snapshots_and_engines():
     model = WattsCascade(n_agents=150, mean_degree=3.0, phi=0.18, rng=0)
     model.run_for(10)
     assert model.finished and round(model.adopted_share(), 2) == 0.95
-    mesa_model, array_model = WattsCascade(n_agents=2000, mean_degree=4.0, rng=5), WattsCascadeArray(n_agents=2000, mean_degree=4.0, rng=5)
+    mesa_model, array_model = (
+        WattsCascade(n_agents=2000, mean_degree=4.0, rng=5),
+        WattsCascadeArray(n_agents=2000, mean_degree=4.0, rng=5),
+    )
     for _ in range(25):
         mesa_model.step()
         array_model.step()
@@ -85,17 +88,28 @@ def test_section_2_full_scale_figures():
 
 # -- section 3: spreading compromise ---------------------------------------------------------------
 def test_section_3_thresholds():
-    random_curve = prevalence_curve(LAMBDAS, topology="random", **SIS).set_index("lambda")["prevalence"]
-    scale_free = prevalence_curve(LAMBDAS, topology="scale-free", **SIS).set_index("lambda")["prevalence"]
+    random_curve = prevalence_curve(LAMBDAS, topology="random", **SIS).set_index("lambda")[
+        "prevalence"
+    ]
+    scale_free = prevalence_curve(LAMBDAS, topology="scale-free", **SIS).set_index("lambda")[
+        "prevalence"
+    ]
     # "nothing survives up to lambda = 0.14" on the random network; it does at 0.16
-    assert (random_curve[[0.04, 0.06, 0.08, 0.10, 0.12, 0.14]] == 0).all() and random_curve[0.16] > 0.05
+    assert (random_curve[[0.04, 0.06, 0.08, 0.10, 0.12, 0.14]] == 0).all() and random_curve[
+        0.16
+    ] > 0.05
     # "persists down to lambda = 0.08 - at 0.10 it still holds 5.4 %"
     assert scale_free[0.06] == 0 and scale_free[0.08] > 0.01 and pct(scale_free[0.10], 1) == "5.4 %"
     # figure title: for 0.08 <= lambda <= 0.14 dies on random, persists on scale-free
-    assert (random_curve[[0.08, 0.10, 0.12, 0.14]] == 0).all() and (scale_free[[0.08, 0.10, 0.12, 0.14]] > 0).all()
+    assert (random_curve[[0.08, 0.10, 0.12, 0.14]] == 0).all() and (
+        scale_free[[0.08, 0.10, 0.12, 0.14]] > 0
+    ).all()
     # What do you notice: at 0.25 and 0.3 the random network carries slightly more
     assert random_curve[0.25] > scale_free[0.25] and random_curve[0.30] > scale_free[0.30]
-    radius = {name: spectral_radius((10_000, graph_edges(name, 10_000, 6, 0))) for name in ("random", "scale-free")}
+    radius = {
+        name: spectral_radius((10_000, graph_edges(name, 10_000, 6, 0)))
+        for name in ("random", "scale-free")
+    }
     assert f"{1 / radius['random']:.2f}" == "0.14" and f"{radius['random']:.1f}" == "7.2"
     assert f"{1 / radius['scale-free']:.2f}" == "0.05"
 
@@ -109,23 +123,39 @@ def test_section_3_threshold_estimates_by_size():
 
 
 def test_section_3_patching():
-    frame = patching_effect([0, 100, 200, 500, 1000], strategies=("random", "hubs"), spreading_rate=0.2, n=10_000,
-                            mean_degree=6, steps=300, window=100, seeds=(0,)).set_index(["strategy", "budget"])["prevalence"]
+    frame = patching_effect(
+        [0, 100, 200, 500, 1000],
+        strategies=("random", "hubs"),
+        spreading_rate=0.2,
+        n=10_000,
+        mean_degree=6,
+        steps=300,
+        window=100,
+        seeds=(0,),
+    ).set_index(["strategy", "budget"])["prevalence"]
     assert pct(frame[("random", 0)]) == "21 %" and pct(frame[("random", 500)]) == "19 %"
     assert frame[("hubs", 500)] == 0 and frame[("hubs", 1000)] == 0
 
 
 # -- section 4: monoculture ----------------------------------------------------------------------------
 def test_section_4_monoculture():
-    risk = {k: mass_failure_probability(np.full(k, 1 / k), 0.1, 100, level=0.5) for k in (1, 2, 3, 5, 10)}
+    risk = {
+        k: mass_failure_probability(np.full(k, 1 / k), 0.1, 100, level=0.5)
+        for k in (1, 2, 3, 5, 10)
+    }
     for k in risk:
-        assert np.dot(np.arange(101), failure_distribution(np.full(k, 1 / k), 0.1, 100)) / 100 == pytest.approx(0.1)
+        assert np.dot(
+            np.arange(101), failure_distribution(np.full(k, 1 / k), 0.1, 100)
+        ) / 100 == pytest.approx(0.1)
     assert pct(risk[1]) == "10 %" and pct(risk[3], 1) == "2.8 %" and pct(risk[10], 2) == "0.16 %"
     assert pct(risk[2]) == "19 %"
     assert round(risk[1] / risk[10], -1) == 60  # "some 60 times less"
     shocked = mass_failure_probability(np.full(10, 0.1), 0.1, 100, common_shock=0.05)
     assert pct(shocked, 1) == "5.2 %"
-    assert all(mass_failure_probability(np.full(k, 1 / k), 0.1, 100, common_shock=0.05) >= 0.05 for k in (1, 3, 10))
+    assert all(
+        mass_failure_probability(np.full(k, 1 / k), 0.1, 100, common_shock=0.05) >= 0.05
+        for k in (1, 3, 10)
+    )
 
 
 # -- the lab ------------------------------------------------------------------------------------------
@@ -139,12 +169,21 @@ def test_lab_constants_in_the_text():
 
 def test_lab_exercise_3_follow_up():
     graph, budget = lab_graph(800, 0), 16
-    policies = {"random": random_patches(graph, budget, np.random.default_rng(0)), "hubs": hub_patches(graph, budget),
-                "mine": reference_patches(graph, budget)}
-    outbreak = {name: expected_outbreak(graph, nodes, transmissibility=0.4, realizations=40) for name, nodes in policies.items()}
+    policies = {
+        "random": random_patches(graph, budget, np.random.default_rng(0)),
+        "hubs": hub_patches(graph, budget),
+        "mine": reference_patches(graph, budget),
+    }
+    outbreak = {
+        name: expected_outbreak(graph, nodes, transmissibility=0.4, realizations=40)
+        for name, nodes in policies.items()
+    }
     assert outbreak["mine"] < outbreak["hubs"] < outbreak["random"]
     # "Try transmissibility=0.5: degree targeting can do as well as your policy or slightly better"
-    high = {name: expected_outbreak(graph, nodes, transmissibility=0.5, realizations=40) for name, nodes in policies.items()}
+    high = {
+        name: expected_outbreak(graph, nodes, transmissibility=0.5, realizations=40)
+        for name, nodes in policies.items()
+    }
     assert high["hubs"] <= high["mine"] + 0.01
 
 
@@ -164,14 +203,25 @@ def test_lab_exercise_4_follow_up():
 def test_lab_example_answer():
     def tradeoff(k, shock=0.0):
         shares, rates = np.full(k, 1 / k), 0.05 + 0.02 * np.arange(k)
-        mean = np.dot(np.arange(101), failure_distribution(shares, rates, 100, common_shock=shock)) / 100
+        mean = (
+            np.dot(np.arange(101), failure_distribution(shares, rates, 100, common_shock=shock))
+            / 100
+        )
         return mean, mass_failure_probability(shares, rates, 100, level=0.5, common_shock=shock)
 
     assert pct(tradeoff(1)[1]) == "5 %"
-    assert pct(tradeoff(3)[1], 1) == "1.4 %" and pct(tradeoff(5)[1], 1) == "0.6 %" and pct(tradeoff(7)[1], 2) == "0.35 %"
+    assert (
+        pct(tradeoff(3)[1], 1) == "1.4 %"
+        and pct(tradeoff(5)[1], 1) == "0.6 %"
+        and pct(tradeoff(7)[1], 2) == "0.35 %"
+    )
     assert [pct(tradeoff(k)[0]) for k in (1, 3, 5, 7)] == ["5 %", "7 %", "9 %", "11 %"]
-    assert pct(tradeoff(2)[1], 1) == "11.7 %" and tradeoff(2)[1] > tradeoff(1)[1]  # two models: worse than one
-    assert all(tradeoff(k)[1] > tradeoff(k + 1)[1] for k in (2, 4, 6, 8))  # even k worse than the odd k above ...
+    assert (
+        pct(tradeoff(2)[1], 1) == "11.7 %" and tradeoff(2)[1] > tradeoff(1)[1]
+    )  # two models: worse than one
+    assert all(
+        tradeoff(k)[1] > tradeoff(k + 1)[1] for k in (2, 4, 6, 8)
+    )  # even k worse than the odd k above ...
     assert all(tradeoff(k)[1] < tradeoff(k - 1)[1] for k in (3, 5, 7, 9))  # ... and below
     for shock in (0.01, 0.03):  # "flatten at about that level from five models on"
         assert all(shock < tradeoff(k, shock)[1] < 1.7 * shock for k in (5, 7, 9))

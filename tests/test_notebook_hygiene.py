@@ -42,22 +42,65 @@ import notebooks as nbs  # noqa: E402
 NOTEBOOKS = [p.relative_to(ROOT).as_posix() for p in nbs.all_notebooks()]
 
 URL = re.compile(r"https?://[^\s)\]>\"']+")
-COLAB_URL = re.compile(r"https://colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/([^\s)?#]+)")
-BINDER_URL = re.compile(r"https://mybinder\.org/v2/gh/([\w.-]+)/([\w.-]+)/([\w.-]+)\?urlpath=lab/tree/([^\s)&#]+)")
+COLAB_URL = re.compile(
+    r"https://colab\.research\.google\.com/github/([\w.-]+)/([\w.-]+)/blob/([\w.-]+)/([^\s)?#]+)"
+)
+BINDER_URL = re.compile(
+    r"https://mybinder\.org/v2/gh/([\w.-]+)/([\w.-]+)/([\w.-]+)\?urlpath=lab/tree/([^\s)&#]+)"
+)
 BADGE_IMAGES = ("colab.research.google.com/assets/", "mybinder.org/badge")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 LINK_OR_DOI = re.compile(r"https?://|\bdoi:\s*10\.", re.I)
-NETWORK_MODULES = {"requests", "urllib", "urllib2", "urllib3", "httpx", "http", "socket", "aiohttp", "ftplib", "webbrowser", "wget"}
+NETWORK_MODULES = {
+    "requests",
+    "urllib",
+    "urllib2",
+    "urllib3",
+    "httpx",
+    "http",
+    "socket",
+    "aiohttp",
+    "ftplib",
+    "webbrowser",
+    "wget",
+}
 NETWORK_CALLS = {"urlopen", "urlretrieve", "download"}
 READERS = {
-    "open", "read_csv", "read_table", "read_json", "read_excel", "read_parquet", "read_pickle",
-    "read_feather", "read_hdf", "load", "loadtxt", "genfromtxt", "fromfile", "imread", "Path",
-    "read_text", "read_bytes", "read_gml", "read_graphml", "read_edgelist", "read_adjlist",
+    "open",
+    "read_csv",
+    "read_table",
+    "read_json",
+    "read_excel",
+    "read_parquet",
+    "read_pickle",
+    "read_feather",
+    "read_hdf",
+    "load",
+    "loadtxt",
+    "genfromtxt",
+    "fromfile",
+    "imread",
+    "Path",
+    "read_text",
+    "read_bytes",
+    "read_gml",
+    "read_graphml",
+    "read_edgelist",
+    "read_adjlist",
 }
-ABSOLUTE_PATH = re.compile(r"^(~[/\\]|[A-Za-z]:[\\/]|/(home|root|tmp|Users|mnt|content|data|var|opt|etc|usr|work|srv|media)\b)")
+ABSOLUTE_PATH = re.compile(
+    r"^(~[/\\]|[A-Za-z]:[\\/]|/(home|root|tmp|Users|mnt|content|data|var|opt|etc|usr|work|srv|media)\b)"
+)
 
-LESSON_SECTIONS = ("Learning objectives", "Check your understanding", "Connections", "Summary", "References", "Next")
+LESSON_SECTIONS = (
+    "Learning objectives",
+    "Check your understanding",
+    "Connections",
+    "Summary",
+    "References",
+    "Next",
+)
 LAB_SECTIONS = ("References",)
 
 
@@ -72,7 +115,11 @@ def markdown_sections(nb) -> list[tuple[int, str, str]]:
     """``(level, title, body)`` for every markdown heading, body up to the next heading of
     the same or a higher level."""
     lines = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown").splitlines()
-    heads = [(i, len(m.group(1)), m.group(2)) for i, line in enumerate(lines) if (m := HEADING.match(line))]
+    heads = [
+        (i, len(m.group(1)), m.group(2))
+        for i, line in enumerate(lines)
+        if (m := HEADING.match(line))
+    ]
     sections = []
     for k, (i, level, title) in enumerate(heads):
         end = next((j for j, lvl, _ in heads[k + 1 :] if lvl <= level), len(lines))
@@ -110,7 +157,9 @@ def setup_problems(source: str) -> list[str]:
     """What is wrong with a setup cell's code for Colab (empty list: nothing)."""
     problems = []
     if re.search(r"^\s*[!%]", source, flags=re.M):
-        problems.append("setup cell uses shell/magic lines (!pip, %pip): they run everywhere, not only on Colab")
+        problems.append(
+            "setup cell uses shell/magic lines (!pip, %pip): they run everywhere, not only on Colab"
+        )
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
@@ -119,13 +168,24 @@ def setup_problems(source: str) -> list[str]:
     flags = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Try) and any(
-            isinstance(s, ast.Import) and any(a.name == "google.colab" for a in s.names) for s in node.body
+            isinstance(s, ast.Import) and any(a.name == "google.colab" for a in s.names)
+            for s in node.body
         ):
-            flags |= {t.id for s in node.body if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+            flags |= {
+                t.id
+                for s in node.body
+                if isinstance(s, ast.Assign)
+                for t in s.targets
+                if isinstance(t, ast.Name)
+            }
     installs = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            words = [c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            words = [
+                c.value
+                for c in ast.walk(node)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            ]
             if "install" in words or any("pip install" in w for w in words):
                 installs.append((node, words))
     for node, words in installs:
@@ -133,19 +193,28 @@ def setup_problems(source: str) -> list[str]:
         while up in parents:
             up = parents[up]
             if isinstance(up, ast.If) and any(
-                (isinstance(n, ast.Name) and n.id in flags) or (isinstance(n, ast.Attribute) and n.attr == "colab")
+                (isinstance(n, ast.Name) and n.id in flags)
+                or (isinstance(n, ast.Attribute) and n.attr == "colab")
                 for n in ast.walk(up.test)
             ):
                 guarded = True
         line = f"line {node.lineno}"
         if not guarded:
-            problems.append(f"setup cell installs outside an `if` on google.colab being importable ({line})")
+            problems.append(
+                f"setup cell installs outside an `if` on google.colab being importable ({line})"
+            )
         if any(w in ("-U", "--upgrade", "--force-reinstall") for w in words):
-            problems.append(f"setup cell upgrades packages on Colab ({line}): Colab's ipywidgets/matplotlib must stay")
+            problems.append(
+                f"setup cell upgrades packages on Colab ({line}): Colab's ipywidgets/matplotlib must stay"
+            )
         if any(re.search(r"ipywidgets|matplotlib", w) for w in words):
-            problems.append(f"setup cell installs ipywidgets or matplotlib ({line}): Colab's own versions must stay")
+            problems.append(
+                f"setup cell installs ipywidgets or matplotlib ({line}): Colab's own versions must stay"
+            )
         if not any(re.search(r"@[\w.]+$|==\d", w) for w in words):
-            problems.append(f"setup cell installs an unpinned package ({line}): pin a release tag or version")
+            problems.append(
+                f"setup cell installs an unpinned package ({line}): pin a release tag or version"
+            )
     return problems
 
 
@@ -160,19 +229,34 @@ def code_problems(source: str, notebook_dir: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if re.search(r"\b(https?|ftp)://", node.value):
-                problems.append(f"reaches the network: {URL.search(node.value) or node.value[:60]!r}"[:120])
+                problems.append(
+                    f"reaches the network: {URL.search(node.value) or node.value[:60]!r}"[:120]
+                )
             if ABSOLUTE_PATH.match(node.value):
                 problems.append(f"uses an absolute path outside the repository: {node.value!r}")
         elif isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
             bad = [n for n in names if n.split(".")[0] in NETWORK_MODULES]
             if bad:
                 problems.append(f"imports a network module: {bad[0]}")
         elif isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            name = (
+                node.func.attr
+                if isinstance(node.func, ast.Attribute)
+                else getattr(node.func, "id", "")
+            )
             if name in NETWORK_CALLS:
                 problems.append(f"calls {name}(): notebooks must not download anything")
-            if name in READERS and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            if (
+                name in READERS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 target = node.args[0].value
                 resolved = (notebook_dir / Path(target).expanduser()).resolve()
                 if not target.startswith(("http", "ftp")) and not resolved.is_relative_to(ROOT):
@@ -186,7 +270,9 @@ def badge_problems(nb, rel: str) -> list[str]:
     first = nb.cells[0] if nb.cells else None
     expected = nbs.badges_markdown(ROOT / rel)
     if first is None or first.cell_type != "markdown" or expected not in first.source:
-        problems.append("first cell lacks the generated badges (run `python tools/sync_notebooks.py`)")
+        problems.append(
+            "first cell lacks the generated badges (run `python tools/sync_notebooks.py`)"
+        )
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown":
             continue
@@ -194,11 +280,17 @@ def badge_problems(nb, rel: str) -> list[str]:
             for match in pattern.finditer(cell.source):
                 repo, path = f"{match.group(1)}/{match.group(2)}", match.group(4)
                 if repo != f"{owner}/{name}":
-                    problems.append(f"cell {index}: {site} link opens {repo}, not {owner}/{name} (pyproject [project.urls])")
+                    problems.append(
+                        f"cell {index}: {site} link opens {repo}, not {owner}/{name} (pyproject [project.urls])"
+                    )
                 if index == 0 and path != rel:
-                    problems.append(f"cell {index}: {site} badge opens {path}, not this notebook ({rel})")
+                    problems.append(
+                        f"cell {index}: {site} badge opens {path}, not this notebook ({rel})"
+                    )
                 elif path != rel and not (ROOT / path).exists():
-                    problems.append(f"cell {index}: {site} link opens {path}, which is not in the repository")
+                    problems.append(
+                        f"cell {index}: {site} link opens {path}, which is not in the repository"
+                    )
     return problems
 
 
@@ -216,7 +308,9 @@ def template_problems(nb, rel: str) -> list[str]:
     if kind(rel) == "lab" and objectives is None and find_section(nb, "Brief") is None:
         problems.append("missing section 'Learning objectives' (or a 'Brief')")
     if objectives is not None and not 3 <= len(list_items(objectives)) <= 5:
-        problems.append(f"learning objectives: {len(list_items(objectives))} items, the template asks for 3-5")
+        problems.append(
+            f"learning objectives: {len(list_items(objectives))} items, the template asks for 3-5"
+        )
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     if kind(rel) == "lesson":
@@ -226,15 +320,21 @@ def template_problems(nb, rel: str) -> list[str]:
             problems.append("no interactive demo (explore(...))")
         check = find_section(nb, "Check your understanding")
         if check is not None and not ("<details" in check and "<summary" in check):
-            problems.append("'Check your understanding' needs answers hidden in <details><summary>Answer</summary>...</details>")
+            problems.append(
+                "'Check your understanding' needs answers hidden in <details><summary>Answer</summary>...</details>"
+            )
     else:
         exercises = [t for t in titles if re.search(r"\bexercise\b", t)]
-        checks = [s for s in code if s.strip() and re.match(r"check_\w*\(", s.strip().splitlines()[-1])]
+        checks = [
+            s for s in code if s.strip() and re.match(r"check_\w*\(", s.strip().splitlines()[-1])
+        ]
         if len(exercises) < 3:
             problems.append(f"{len(exercises)} 'Exercise' sections, labs need at least 3")
         graded = [t for t in exercises if "open" not in t]  # an open question needs no check
         if len(checks) < len(graded) or len(checks) < 3:
-            problems.append(f"{len(checks)} check cells (last line `check_...(...)`) for {len(graded)} graded exercises")
+            problems.append(
+                f"{len(checks)} check cells (last line `check_...(...)`) for {len(graded)} graded exercises"
+            )
     references = find_section(nb, "References")
     if references is not None:
         items = list_items(references)
@@ -250,22 +350,32 @@ def notebook_problems(nb, rel: str) -> list[str]:
     """Everything wrong with notebook ``nb`` stored at repository path ``rel``."""
     problems = []
     if nb.metadata.get("kernelspec", {}).get("name") != "python3":
-        problems.append(f"kernelspec name must be 'python3', got {nb.metadata.get('kernelspec', {}).get('name')!r}")
+        problems.append(
+            f"kernelspec name must be 'python3', got {nb.metadata.get('kernelspec', {}).get('name')!r}"
+        )
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None):
-            problems.append(f"cell {index} was committed with outputs or an execution count (save with tools/notebooks.write)")
+        if cell.cell_type == "code" and (
+            cell.get("outputs") or cell.get("execution_count") is not None
+        ):
+            problems.append(
+                f"cell {index} was committed with outputs or an execution count (save with tools/notebooks.write)"
+            )
     setup = setup_cells(nb)
     if len(setup) != 1 or setup[0].cell_type != "code":
         problems.append(f"needs exactly one code cell tagged 'setup', found {len(setup)}")
     else:
         if setup[0].source != nbs.setup_source():
-            problems.append("setup cell differs from tools/notebooks.setup_source() (run `python tools/sync_notebooks.py`)")
+            problems.append(
+                "setup cell differs from tools/notebooks.setup_source() (run `python tools/sync_notebooks.py`)"
+            )
         problems += setup_problems(setup[0].source)
     problems += badge_problems(nb, rel)
     problems += template_problems(nb, rel)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell not in setup:
-            problems += [f"cell {index} {p}" for p in code_problems(cell.source, (ROOT / rel).parent)]
+            problems += [
+                f"cell {index} {p}" for p in code_problems(cell.source, (ROOT / rel).parent)
+            ]
     return problems
 
 
@@ -287,13 +397,17 @@ def test_setup_source_is_colab_only_and_pinned() -> None:
 def test_generated_parts_are_in_sync(tool: str, capsys: pytest.CaptureFixture[str]) -> None:
     module = __import__(tool)  # tools/ is on sys.path
     status = module.main(["--check"])
-    assert status == 0, f"`python tools/{tool}.py --check` failed; run it without --check:\n{capsys.readouterr().out}"
+    assert status == 0, (
+        f"`python tools/{tool}.py --check` failed; run it without --check:\n{capsys.readouterr().out}"
+    )
 
 
 def test_every_lab_has_its_solution() -> None:
     labs = {p.name for p in (ROOT / "labs").glob("*.ipynb")}
     solutions = {p.name for p in (ROOT / "solutions").glob("*.ipynb")}
-    assert labs == solutions, f"labs without a solution: {sorted(labs - solutions)}; solutions without a lab: {sorted(solutions - labs)}"
+    assert labs == solutions, (
+        f"labs without a solution: {sorted(labs - solutions)}; solutions without a lab: {sorted(solutions - labs)}"
+    )
 
 
 # -- the rules catch what they claim to catch --------------------------------------------------
@@ -301,7 +415,11 @@ def test_every_lab_has_its_solution() -> None:
 
 def good_notebook(rel: str):
     """A minimal notebook that follows every rule, as the repository would store it at ``rel``."""
-    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
     setup = new_code_cell(nbs.setup_source(), metadata={"tags": ["setup"]})
     refs = (
         "## References\n\n"
@@ -310,21 +428,34 @@ def good_notebook(rel: str):
         "  *Nature* 359, 826-829. doi:10.1038/359826a0"
     )
     objectives = "## Learning objectives\n\n1. **Run** a model.\n2. **Explain** a result.\n3. **Predict** a change."
-    cells = [new_markdown_cell("# A title\n\nA hook.\n\n" + nbs.badges_markdown(ROOT / rel)), setup, new_markdown_cell(objectives)]
+    cells = [
+        new_markdown_cell("# A title\n\nA hook.\n\n" + nbs.badges_markdown(ROOT / rel)),
+        setup,
+        new_markdown_cell(objectives),
+    ]
     if kind(rel) == "lesson":
         cells += [
-            new_code_cell("from mesa_models import explore\nfrom mesa_models.welcome.corridor import Corridor\nexplore(Corridor)"),
+            new_code_cell(
+                "from mesa_models import explore\nfrom mesa_models.welcome.corridor import Corridor\nexplore(Corridor)"
+            ),
             new_markdown_cell("**What do you notice?** Something."),
-            new_markdown_cell("## Check your understanding\n\n1. Why?\n<details><summary>Answer</summary>Because.</details>"),
+            new_markdown_cell(
+                "## Check your understanding\n\n1. Why?\n<details><summary>Answer</summary>Because.</details>"
+            ),
             new_markdown_cell("## Connections\n\nCases.\n\n## Summary\n\nShort."),
             new_markdown_cell(refs),
-            new_markdown_cell("## Next\n\nUnit 01: [Open in Colab](https://colab.research.google.com/github/"
-                              f"{'/'.join(nbs.repository())}/blob/main/{rel})"),
+            new_markdown_cell(
+                "## Next\n\nUnit 01: [Open in Colab](https://colab.research.google.com/github/"
+                f"{'/'.join(nbs.repository())}/blob/main/{rel})"
+            ),
         ]
     else:
         for k in (1, 2, 3):
-            cells += [new_markdown_cell(f"## Exercise {k}"), new_code_cell(f"def f{k}():\n    return {k}"),
-                      new_code_cell(f"check_exercise_{k}(f{k})")]
+            cells += [
+                new_markdown_cell(f"## Exercise {k}"),
+                new_code_cell(f"def f{k}():\n    return {k}"),
+                new_code_cell(f"check_exercise_{k}(f{k})"),
+            ]
         cells.append(new_markdown_cell(refs))
     nb.cells = cells
     return nb
@@ -355,29 +486,68 @@ def _code(nb, source: str) -> None:
         (lambda nb: nb.cells[3].update(execution_count=3), "committed with outputs"),
         (lambda nb: nb.metadata.kernelspec.update(name="python3.12"), "kernelspec"),
         (lambda nb: nb.cells[1].metadata.update(tags=[]), "exactly one code cell tagged 'setup'"),
-        (lambda nb: nb.cells[1].update(source=nb.cells[1].source + "\n"), "differs from tools/notebooks.setup_source()"),
-        (lambda nb: nb.cells[0].update(source=nb.cells[0].source.replace("/lessons/99", "/lessons/98")), "not this notebook"),
-        (lambda nb: nb.cells[0].update(source=nb.cells[0].source.replace("/".join(nbs.repository()), "someone-else/x")), "opens someone-else/x"),
-        (lambda nb: nb.cells[-1].update(source="## Next\n\n[Colab](https://colab.research.google.com/github/"
-                                               f"{'/'.join(nbs.repository())}/blob/main/lessons/nope.ipynb)"), "not in the repository"),
+        (
+            lambda nb: nb.cells[1].update(source=nb.cells[1].source + "\n"),
+            "differs from tools/notebooks.setup_source()",
+        ),
+        (
+            lambda nb: nb.cells[0].update(
+                source=nb.cells[0].source.replace("/lessons/99", "/lessons/98")
+            ),
+            "not this notebook",
+        ),
+        (
+            lambda nb: nb.cells[0].update(
+                source=nb.cells[0].source.replace("/".join(nbs.repository()), "someone-else/x")
+            ),
+            "opens someone-else/x",
+        ),
+        (
+            lambda nb: nb.cells[-1].update(
+                source="## Next\n\n[Colab](https://colab.research.google.com/github/"
+                f"{'/'.join(nbs.repository())}/blob/main/lessons/nope.ipynb)"
+            ),
+            "not in the repository",
+        ),
         (lambda nb: nb.cells.pop(5), "missing section 'Check your understanding'"),
-        (lambda nb: nb.cells[5].update(source="## Check your understanding\n\n1. Why? Because."), "<details>"),
+        (
+            lambda nb: nb.cells[5].update(source="## Check your understanding\n\n1. Why? Because."),
+            "<details>",
+        ),
         (lambda nb: nb.cells.pop(), "missing section 'Next'"),
         (lambda nb: nb.cells[2].update(source="## Learning objectives\n\n- one\n- two"), "2 items"),
         (lambda nb: nb.cells[4].update(source="Nothing to notice."), "What do you notice"),
-        (lambda nb: nb.cells[3].update(source="from mesa_models.welcome.corridor import Corridor"), "explore"),
-        (lambda nb: nb.cells[7].update(source="## References\n\n- Lewis, D. (1969). *Convention*. Harvard."), "without a link or DOI"),
-        (lambda nb: _code(nb, "import pandas as pd\npd.read_csv('https://example.org/x.csv')"), "reaches the network"),
+        (
+            lambda nb: nb.cells[3].update(
+                source="from mesa_models.welcome.corridor import Corridor"
+            ),
+            "explore",
+        ),
+        (
+            lambda nb: nb.cells[7].update(
+                source="## References\n\n- Lewis, D. (1969). *Convention*. Harvard."
+            ),
+            "without a link or DOI",
+        ),
+        (
+            lambda nb: _code(nb, "import pandas as pd\npd.read_csv('https://example.org/x.csv')"),
+            "reaches the network",
+        ),
         (lambda nb: _code(nb, "import requests"), "network module"),
         (lambda nb: _code(nb, "from urllib.request import urlopen"), "network module"),
         (lambda nb: _code(nb, "!wget http://example.org/data.csv"), "reaches the network"),
         (lambda nb: _code(nb, "open('/home/me/data.csv')"), "absolute path"),
-        (lambda nb: _code(nb, "import numpy as np\nnp.loadtxt('../../elsewhere.txt')"), "reads outside the repository"),
+        (
+            lambda nb: _code(nb, "import numpy as np\nnp.loadtxt('../../elsewhere.txt')"),
+            "reads outside the repository",
+        ),
     ],
 )
 def test_rule_catches(change, expected: str) -> None:
     problems = _break(change)
-    assert any(expected in p for p in problems), f"expected a problem mentioning {expected!r}, got {problems}"
+    assert any(expected in p for p in problems), (
+        f"expected a problem mentioning {expected!r}, got {problems}"
+    )
 
 
 def test_rule_allows_reads_inside_the_repository() -> None:
@@ -387,13 +557,25 @@ def test_rule_allows_reads_inside_the_repository() -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'pip', 'install', 'x @ git+https://h/x@v1'])", "outside an `if`"),
-        ("try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
-         "    subprocess.run(['pip', 'install', '-U', 'ipywidgets==8.1.5', 'x==1'])", "upgrades"),
-        ("try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
-         "    subprocess.run(['pip', 'install', 'matplotlib==3.9', 'x==1'])", "installs ipywidgets or matplotlib"),
-        ("try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
-         "    subprocess.run(['pip', 'install', 'multi-agent-risk-lab'])", "unpinned"),
+        (
+            "import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'pip', 'install', 'x @ git+https://h/x@v1'])",
+            "outside an `if`",
+        ),
+        (
+            "try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
+            "    subprocess.run(['pip', 'install', '-U', 'ipywidgets==8.1.5', 'x==1'])",
+            "upgrades",
+        ),
+        (
+            "try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
+            "    subprocess.run(['pip', 'install', 'matplotlib==3.9', 'x==1'])",
+            "installs ipywidgets or matplotlib",
+        ),
+        (
+            "try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\nif C:\n"
+            "    subprocess.run(['pip', 'install', 'multi-agent-risk-lab'])",
+            "unpinned",
+        ),
         ("!pip install multi-agent-risk-lab==0.1", "shell/magic"),
     ],
 )

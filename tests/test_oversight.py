@@ -20,7 +20,11 @@ from mesa_models.governance.oversight import (
     oversight_rates,
     panel_pass_probability,
 )
-from mesa_models.governance.oversight_fast import oversight_outcome, oversight_sweep, simulate_oversight
+from mesa_models.governance.oversight_fast import (
+    oversight_outcome,
+    oversight_sweep,
+    simulate_oversight,
+)
 
 matplotlib.use("Agg")
 
@@ -51,21 +55,33 @@ def test_k_of_n_is_a_binomial_tail_and_monotone():
         for k in range(1, n + 1):
             tail = sum(math.comb(n, j) * E**j * (1 - E) ** (n - j) for j in range(k, n + 1))
             assert panel_pass_probability(E, n, k) == pytest.approx(tail, rel=1e-12)
-    assert panel_pass_probability(E, 5, 3) < panel_pass_probability(E, 5, 2) < panel_pass_probability(E, 5, 1)
+    assert (
+        panel_pass_probability(E, 5, 3)
+        < panel_pass_probability(E, 5, 2)
+        < panel_pass_probability(E, 5, 1)
+    )
 
 
 def test_layers_multiply_when_independent_and_share_a_floor_when_not():
     one = panel_pass_probability(E, 3, 2)
     for layers in range(1, 6):
-        assert panel_pass_probability(E, 3, 2, layers=layers) == pytest.approx(one**layers, rel=1e-12)
+        assert panel_pass_probability(E, 3, 2, layers=layers) == pytest.approx(
+            one**layers, rel=1e-12
+        )
         assert panel_pass_probability(E, 3, 2, layers=layers, correlation=0.3) == pytest.approx(
-            0.3 * E + 0.7 * one**layers, rel=1e-12)
+            0.3 * E + 0.7 * one**layers, rel=1e-12
+        )
 
 
 def test_diversity_lowers_the_floor_and_capture_raises_it():
     one_model = [panel_pass_probability(E, 3, 2, layers=L, correlation=0.3) for L in range(1, 6)]
-    three_models = [panel_pass_probability(E, 3, 2, layers=L, correlation=0.3, families=3) for L in range(1, 6)]
-    captured = [panel_pass_probability(E, 3, 2, layers=L, correlation=0.3, captured=0.2) for L in range(1, 6)]
+    three_models = [
+        panel_pass_probability(E, 3, 2, layers=L, correlation=0.3, families=3) for L in range(1, 6)
+    ]
+    captured = [
+        panel_pass_probability(E, 3, 2, layers=L, correlation=0.3, captured=0.2)
+        for L in range(1, 6)
+    ]
     assert all(d < o for d, o in zip(three_models[1:], one_model[1:], strict=True))
     assert all(c > o for c, o in zip(captured, one_model, strict=True))
     # three base models on a 3-seat panel, 2 of 3 needed: one model's blind spot is one seat, so
@@ -98,7 +114,9 @@ def test_exact_distribution_by_brute_force():
         p_layer_pass = sum(probs)
         total += w * p_layer_pass**layers
     assert sizes == [2, 1]
-    assert panel_pass_probability(E, n, k, layers=layers, correlation=rho, families=families, captured=c) == pytest.approx(total, rel=1e-12)
+    assert panel_pass_probability(
+        E, n, k, layers=layers, correlation=rho, families=families, captured=c
+    ) == pytest.approx(total, rel=1e-12)
 
 
 def test_rates_combine_risk_levels():
@@ -106,7 +124,9 @@ def test_rates_combine_risk_levels():
     m, h, H = 0.2, 0.3, 10.0
     assert rates["residual_harm"] == pytest.approx(m * ((1 - h) * E + h * H * E**3))
     assert rates["false_blocks"] == pytest.approx((1 - h) * 0.05 + h * (1 - 0.95**3))
-    assert rates["reviews"] == pytest.approx((1 - h) + h * 3)  # one layer: every high-risk proposal sees 3
+    assert rates["reviews"] == pytest.approx(
+        (1 - h) + h * 3
+    )  # one layer: every high-risk proposal sees 3
     two = oversight_rates(layers=2, meta_audit_rate=0.5)
     executed = (1 - h) * (m * E + (1 - m) * 0.95) + h * (m * E**6 + (1 - m) * 0.95**6)
     reviews = (1 - h) + h * 3 * (1 + m * E**3 + (1 - m) * 0.95**3) + 0.5 * executed
@@ -120,8 +140,17 @@ def test_rates_combine_risk_levels():
 @pytest.mark.parametrize("seed", [1, 2])
 def test_fast_engine_matches_the_exact_k_curve(rho, seed):
     for k in range(1, 6):
-        r = simulate_oversight(30, 8, rng=seed * 10 + k, n_proposers=100, misaligned_share=1.0, high_risk_share=1.0,
-                               n_auditors=k, k=k, correlation=rho)
+        r = simulate_oversight(
+            30,
+            8,
+            rng=seed * 10 + k,
+            n_proposers=100,
+            misaligned_share=1.0,
+            high_risk_share=1.0,
+            n_auditors=k,
+            k=k,
+            correlation=rho,
+        )
         passed = r["residual_harm"][:, 1:].mean() / 10.0
         exact = panel_pass_probability(E, k, k, correlation=rho)
         se = math.sqrt(exact * (1 - exact) / (30 * 8 * 100))
@@ -132,7 +161,15 @@ CONFIGS = [
     {},
     {"correlation": 0.4, "families": 1, "n_auditors": 4, "k": 3},
     {"correlation": 0.4, "families": 3, "k": 2, "layers": 2},
-    {"error_rate": 0.3, "false_block_rate": 0.1, "n_auditors": 4, "k": 2, "families": 2, "correlation": 0.3, "meta_audit_rate": 0.3},
+    {
+        "error_rate": 0.3,
+        "false_block_rate": 0.1,
+        "n_auditors": 4,
+        "k": 2,
+        "families": 2,
+        "correlation": 0.3,
+        "meta_audit_rate": 0.3,
+    },
 ]
 
 
@@ -170,18 +207,25 @@ def test_mesa_and_numpy_engines_agree_under_capture(config):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_capture_and_what_breaks_it(seed):
-    outcome = {name: oversight_outcome(100, 20, 50, rng=seed, **kw) for name, kw in {
-        "clean": {},
-        "fixed": {"capture_rate": 0.05, "rotation": False},
-        "rotation": {"capture_rate": 0.05},
-        "audited": {"capture_rate": 0.05, "rotation": False, "meta_audit_rate": 0.5},
-    }.items()}
+    outcome = {
+        name: oversight_outcome(100, 20, 50, rng=seed, **kw)
+        for name, kw in {
+            "clean": {},
+            "fixed": {"capture_rate": 0.05, "rotation": False},
+            "rotation": {"capture_rate": 0.05},
+            "audited": {"capture_rate": 0.05, "rotation": False, "meta_audit_rate": 0.5},
+        }.items()
+    }
     clean = outcome["clean"]["residual_harm"]
     assert outcome["fixed"]["residual_harm"] > 5 * clean  # captured fixed panels wave harm through
-    assert outcome["rotation"]["residual_harm"] < 2 * clean  # rotation: captors rarely meet their captives
+    assert (
+        outcome["rotation"]["residual_harm"] < 2 * clean
+    )  # rotation: captors rarely meet their captives
     assert outcome["audited"]["residual_harm"] < 0.4 * outcome["fixed"]["residual_harm"]
     assert outcome["audited"]["captured"] < 0.6 * outcome["fixed"]["captured"]
-    assert outcome["rotation"]["captured"] > outcome["fixed"]["captured"]  # more captured, but harmless
+    assert (
+        outcome["rotation"]["captured"] > outcome["fixed"]["captured"]
+    )  # more captured, but harmless
 
 
 def test_sweep_rows_and_common_seed():
@@ -200,7 +244,9 @@ def test_same_seed_same_run_both_engines():
     assert not a.equals(c)
     x, y = simulate_oversight(30, 3, rng=4, **kw), simulate_oversight(30, 3, rng=np.int64(4), **kw)
     assert all(np.array_equal(x[n], y[n]) for n in x.series)
-    assert not np.array_equal(x["residual_harm"], simulate_oversight(30, 3, rng=5, **kw)["residual_harm"])
+    assert not np.array_equal(
+        x["residual_harm"], simulate_oversight(30, 3, rng=5, **kw)["residual_harm"]
+    )
 
 
 # -- extension points ----------------------------------------------------------------------------------------------
@@ -219,13 +265,15 @@ def test_a_lenient_auditor_subclass_and_a_panel_rule():
     assert frame["false_blocks"].iloc[1:].max() == 0.0
 
     def first_auditors(model, proposer):
-        return [model.auditors[:model.n_auditors]]
+        return [model.auditors[: model.n_auditors]]
 
     model = OversightModel(panel_rule=first_auditors, rng=1)
     model.step()
     with pytest.raises(ValueError, match="panel rule 'bad'"):
+
         def bad(model, proposer):
             return [model.auditors[:1]]
+
         OversightModel(panel_rule=bad, rng=1).step()
     with pytest.raises(TypeError, match="panel_rule"):
         OversightModel(panel_rule="rotate")
@@ -245,16 +293,22 @@ def test_draw_state():
 # -- bad input -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"k": 4}, "'k'"),
-    ({"families": 4}, "'families'"),
-    ({"pool_size": 5, "layers": 2}, "'pool_size'"),
-    ({"error_rate": 1.5}, "'error_rate'"),
-    ({"layers": 0}, "'layers'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"k": 4}, "'k'"),
+        ({"families": 4}, "'families'"),
+        ({"pool_size": 5, "layers": 2}, "'pool_size'"),
+        ({"error_rate": 1.5}, "'error_rate'"),
+        ({"layers": 0}, "'layers'"),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, name):
-    for build in (lambda: OversightModel(**kwargs), lambda: simulate_oversight(2, 2, **kwargs),
-                  lambda: oversight_rates(**kwargs)):
+    for build in (
+        lambda: OversightModel(**kwargs),
+        lambda: simulate_oversight(2, 2, **kwargs),
+        lambda: oversight_rates(**kwargs),
+    ):
         with pytest.raises(ValueError, match=name):
             build()
 

@@ -28,7 +28,13 @@ class Toy(RiskModel):
 
 def test_defaults_become_attributes():
     model = Toy(rng=0)
-    assert (model.n_agents, model.alpha, model.delta, model.topology, model.noisy) == (10, 0.15, 0.95, "ring", False)
+    assert (model.n_agents, model.alpha, model.delta, model.topology, model.noisy) == (
+        10,
+        0.15,
+        0.95,
+        "ring",
+        False,
+    )
     assert model.param_values == Toy.params.defaults()
 
 
@@ -39,7 +45,9 @@ def test_out_of_range_names_parameter_value_and_range():
         Toy(delta=1)
     with pytest.raises(ValueError, match=r"'n_agents' got -5; allowed: an integer in \[1, 100\]"):
         Toy(n_agents=-5)
-    with pytest.raises(ValueError, match=r"'topology' got 'star'; allowed: one of 'ring', 'complete'"):
+    with pytest.raises(
+        ValueError, match=r"'topology' got 'star'; allowed: one of 'ring', 'complete'"
+    ):
         Toy(topology="star")
     with pytest.raises(ValueError, match="'alpha' got nan"):
         Toy(alpha=math.nan)
@@ -92,7 +100,9 @@ def test_a_declaration_cannot_contradict_itself():
 
 
 def test_require_names_parameter_and_allowed_values():
-    with pytest.raises(ValueError, match=r"Toy: parameter 'k' got 12; allowed: less than n_agents=10"):
+    with pytest.raises(
+        ValueError, match=r"Toy: parameter 'k' got 12; allowed: less than n_agents=10"
+    ):
         require(12 < 10, "k", 12, "less than n_agents=10", "Toy")
     require(True, "k", 1, "anything")
 
@@ -122,7 +132,9 @@ def test_unknown_keyword_names_extension_points_too():
     from mesa_models.conflict import CommonsHarvest
     from mesa_models.miscoordination import ElFarol, Patron
 
-    with pytest.raises(TypeError, match=r"Did you mean 'sanction_rule'\?.*other keyword arguments: .*sanction_rule"):
+    with pytest.raises(
+        TypeError, match=r"Did you mean 'sanction_rule'\?.*other keyword arguments: .*sanction_rule"
+    ):
         CommonsHarvest(sanctionrule=None)
     with pytest.raises(TypeError, match=r"Did you mean 'predictor_family'\?"):
         ElFarol(predictor_familly=None)

@@ -36,12 +36,16 @@ def test_program_equilibrium_holds_in_the_population_across_seeds():
 
 def test_noisy_inspection_lowers_cooperation_then_lets_defectors_in():
     eps = 0.1
-    assert program_payoff_matrix(["clique"], inspection_noise=eps)[0, 0] == pytest.approx(3 - eps - eps**2)
+    assert program_payoff_matrix(["clique"], inspection_noise=eps)[0, 0] == pytest.approx(
+        3 - eps - eps**2
+    )
     threshold = (-5 + np.sqrt(33)) / 2  # AllD vs CliqueBot = 1 + 4 eps beats 3 - eps - eps^2
     assert threshold == pytest.approx(0.3723, abs=1e-4)
     for seed in range(3):
         mild = run(ProgramDilemma, 200, rng=seed, inspection_noise=0.1)
-        assert late(mild, "cooperation") == pytest.approx(1 - 0.1, abs=0.03)  # each CliqueBot misreads 10 % of the time
+        assert late(mild, "cooperation") == pytest.approx(
+            1 - 0.1, abs=0.03
+        )  # each CliqueBot misreads 10 % of the time
         assert mild["clique"].iloc[-1] == 1.0
         harsh = run(ProgramDilemma, 300, rng=seed, inspection_noise=0.45)
         assert late(harsh, "cooperation") < 0.35 and harsh["clique"].iloc[-1] < 0.8
@@ -59,11 +63,23 @@ def test_disguise_breaks_program_equilibrium_below_half_detection():
 
 
 def test_population_agrees_with_exact_expectations():
-    model = ProgramDilemma(rng=2, n_agents=1000, inspection_noise=0.2, detection=0.5, imitation=0.0,
-                           initial_clique=0.5, initial_defect=0.2, initial_impostor=0.2)
+    model = ProgramDilemma(
+        rng=2,
+        n_agents=1000,
+        inspection_noise=0.2,
+        detection=0.5,
+        imitation=0.0,
+        initial_clique=0.5,
+        initial_defect=0.2,
+        initial_impostor=0.2,
+    )
     coop = run(model, 30)["cooperation"].iloc[1:].mean()
     shares = {"clique": 0.5, "defect": 0.2, "impostor": 0.2, "cooperate": 0.1}
-    exact = sum(sa * sb * cooperation_probability(a, b, 0.2, 0.5) for a, sa in shares.items() for b, sb in shares.items())
+    exact = sum(
+        sa * sb * cooperation_probability(a, b, 0.2, 0.5)
+        for a, sa in shares.items()
+        for b, sb in shares.items()
+    )
     assert coop == pytest.approx(exact, abs=0.01)
     path = replicator(program_payoff_matrix(detection=0.2), [0.9, 0.05, 0.0, 0.05], 400, rate=0.1)
     assert path[-1][3] > 0.9  # impostors take over in the mean dynamics too
@@ -78,7 +94,13 @@ def test_custom_program_plugs_in():
 
     assert play_programs(Grudger(), "defect") == ("D", "D")
     assert play_programs(Grudger(), "clique") == ("C", "D")
-    model = ProgramDilemma(rng=0, programs={"cooperate": Grudger}, initial_clique=0.0, initial_defect=0.0, initial_impostor=0.0)
+    model = ProgramDilemma(
+        rng=0,
+        programs={"cooperate": Grudger},
+        initial_clique=0.0,
+        initial_defect=0.0,
+        initial_impostor=0.0,
+    )
     model.step()
     assert model.cooperation == 1.0
 
@@ -87,12 +109,26 @@ def test_custom_program_plugs_in():
     "call, error, match",
     [
         (lambda: play_programs("clique", "tft"), TypeError, "'b' got 'tft'"),
-        (lambda: play_programs("clique", "clique", inspection_noise=2), ValueError, "'inspection_noise' got 2"),
+        (
+            lambda: play_programs("clique", "clique", inspection_noise=2),
+            ValueError,
+            "'inspection_noise' got 2",
+        ),
         (lambda: cooperation_probability("clique", "x"), ValueError, "'b' got 'x'"),
         (lambda: ProgramDilemma(rng=0, n_agents=9), ValueError, "'n_agents' got 9"),
-        (lambda: ProgramDilemma(rng=0, initial_clique=0.9, initial_impostor=0.2), ValueError, "'initial_impostor'"),
+        (
+            lambda: ProgramDilemma(rng=0, initial_clique=0.9, initial_impostor=0.2),
+            ValueError,
+            "'initial_impostor'",
+        ),
         (lambda: ProgramDilemma(rng=0, programs={"tft": CliqueBot}), ValueError, "'tft'"),
-        (lambda: play_programs(type("Odd", (Program,), {"decide": lambda s, v, r: "maybe"})(), "clique"), ValueError, "returned 'maybe'"),
+        (
+            lambda: play_programs(
+                type("Odd", (Program,), {"decide": lambda s, v, r: "maybe"})(), "clique"
+            ),
+            ValueError,
+            "returned 'maybe'",
+        ),
     ],
 )
 def test_bad_input_is_named(call, error, match):

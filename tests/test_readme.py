@@ -16,7 +16,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 import notebooks as nbs  # noqa: E402
 
 README = ROOT / "README.md"
-BADGE_URL = re.compile(r"https://(?:mybinder\.org/v2/gh|colab\.research\.google\.com/github)/([\w.-]+)/([\w.-]+?)(?=[/)?#\s])")
+BADGE_URL = re.compile(
+    r"https://(?:mybinder\.org/v2/gh|colab\.research\.google\.com/github)/([\w.-]+)/([\w.-]+?)(?=[/)?#\s])"
+)
 OPENED_PATH = re.compile(r"(?:/blob/[\w.-]+/|\?urlpath=lab/tree/)([^\s)?#&]+)")
 
 
@@ -46,9 +48,13 @@ def test_benchmark_command_documented(readme: str) -> None:
 def test_badges_point_to_this_repository(readme: str) -> None:
     owner, name = nbs.repository()
     found = BADGE_URL.findall(readme)
-    assert any("mybinder.org" in m.group(0) for m in BADGE_URL.finditer(readme)), "README needs a Launch Binder badge"
+    assert any("mybinder.org" in m.group(0) for m in BADGE_URL.finditer(readme)), (
+        "README needs a Launch Binder badge"
+    )
     wrong = [f"{o}/{n}" for o, n in found if (o, n) != (owner, name)]
-    assert not wrong, f"README badges must open {owner}/{name} (pyproject [project.urls]); found {wrong}"
+    assert not wrong, (
+        f"README badges must open {owner}/{name} (pyproject [project.urls]); found {wrong}"
+    )
 
 
 def test_badges_open_existing_notebooks(readme: str) -> None:

@@ -66,7 +66,9 @@ from _collusion_pools import dask_executor, local_pool_factory, process_pool  # 
 
 from mesa_models.running import map_ordered, show_progress  # noqa: E402
 
-SWEEP = dict(parameters={"share_keep_right": [0.0, 0.5, 1.0], "length": 20}, seeds=[1, 2, 3], steps=40)
+SWEEP = dict(
+    parameters={"share_keep_right": [0.0, 0.5, 1.0], "length": 20}, seeds=[1, 2, 3], steps=40
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +76,15 @@ def serial_sweep():
     return sweep(Corridor, **SWEEP)
 
 
-def test_sweep_on_a_local_process_pool_is_the_serial_sweep(serial_sweep, process_pool, local_pool_factory):
+def test_sweep_on_a_local_process_pool_is_the_serial_sweep(
+    serial_sweep, process_pool, local_pool_factory
+):
     pd.testing.assert_frame_equal(sweep(Corridor, **SWEEP, executor=process_pool), serial_sweep)
     pd.testing.assert_frame_equal(sweep(Corridor, **SWEEP, workers=2), serial_sweep)
-    assert local_pool_factory == [(2, "spawn"), "shutdown"]  # workers=2 asked for 2 spawned processes
+    assert local_pool_factory == [
+        (2, "spawn"),
+        "shutdown",
+    ]  # workers=2 asked for 2 spawned processes
 
 
 def test_sweep_on_a_dask_cluster_is_the_serial_sweep(serial_sweep, dask_executor):
@@ -105,7 +112,9 @@ def test_parallel_arguments_are_checked():
 
 def test_map_ordered_keeps_job_order_and_reports_errors():
     with ThreadPoolExecutor(3) as pool:
-        assert map_ordered(pow, [(2, k) for k in range(10)], executor=pool) == [2**k for k in range(10)]
+        assert map_ordered(pow, [(2, k) for k in range(10)], executor=pool) == [
+            2**k for k in range(10)
+        ]
         with pytest.raises(ZeroDivisionError):
             map_ordered(divmod, [(1, 1), (1, 0)], executor=pool)
 
@@ -128,7 +137,12 @@ def test_progress_bars_are_off_under_pytest_and_can_be_forced(monkeypatch, capsy
 
 @pytest.mark.parametrize(
     ("seeds", "error", "fragment"),
-    [(3, TypeError, "such as range(3)"), ([0.5], TypeError, "'seeds' got 0.5"), ([-1], ValueError, "'seeds' got -1"), ("ab", TypeError, "'seeds' got 'a'")],
+    [
+        (3, TypeError, "such as range(3)"),
+        ([0.5], TypeError, "'seeds' got 0.5"),
+        ([-1], ValueError, "'seeds' got -1"),
+        ("ab", TypeError, "'seeds' got 'a'"),
+    ],
 )
 def test_sweep_seeds_are_validated(seeds, error, fragment):
     from mesa_models.welcome import Corridor

@@ -12,10 +12,17 @@ import pytest
 
 from mesa_models import run
 from mesa_models.emergence.schelling import Household, Schelling, random_town
-from mesa_models.emergence.schelling_fast import SchellingArray, content_mask, neighbour_sum, similar_share
+from mesa_models.emergence.schelling_fast import (
+    SchellingArray,
+    content_mask,
+    neighbour_sum,
+    similar_share,
+)
 
 
-@pytest.mark.parametrize("params", [{}, {"wanted": 0.5, "density": 0.7}, {"minority_share": 0.2, "wanted": 0.4}])
+@pytest.mark.parametrize(
+    "params", [{}, {"wanted": 0.5, "density": 0.7}, {"minority_share": 0.2, "wanted": 0.4}]
+)
 def test_mesa_and_numpy_engines_agree_step_by_step(params):
     mesa_model = Schelling(rng=3, width=16, height=12, **params)
     array_model = SchellingArray(rng=3, width=16, height=12, **params)
@@ -23,7 +30,9 @@ def test_mesa_and_numpy_engines_agree_step_by_step(params):
     for step in range(12):
         mesa_model.step()
         array_model.step()
-        assert np.array_equal(mesa_model.town(), array_model.grid), f"towns differ at step {step + 1}"
+        assert np.array_equal(mesa_model.town(), array_model.grid), (
+            f"towns differ at step {step + 1}"
+        )
     a = mesa_model.datacollector.get_model_vars_dataframe()
     b = array_model.datacollector.get_model_vars_dataframe()
     assert np.allclose(a.to_numpy(), b.to_numpy())
@@ -49,7 +58,10 @@ def test_tipping_point(seed):
 
 
 def test_stronger_preferences_segregate_more_until_nobody_can_be_content():
-    finals = {w: np.mean([run(SchellingArray, 150, rng=s, wanted=w)["similar"].iloc[-1] for s in (0, 1)]) for w in (0.3, 0.5, 0.6, 0.8)}
+    finals = {
+        w: np.mean([run(SchellingArray, 150, rng=s, wanted=w)["similar"].iloc[-1] for s in (0, 1)])
+        for w in (0.3, 0.5, 0.6, 0.8)
+    }
     assert finals[0.3] < finals[0.5] < finals[0.6]
     assert finals[0.8] < 0.65  # demands too high: households keep moving, no stable pattern forms
     assert run(SchellingArray, 50, rng=0, wanted=0.8)["discontented"].iloc[-1] > 0.5
@@ -107,7 +119,11 @@ def test_content_rule_injection():
 
 @pytest.mark.parametrize(
     "kwargs, words",
-    [({"density": 1.0}, "'density' got 1.0"), ({"width": 2}, "'width' got 2"), ({"wanted": 1.2}, "'wanted' got 1.2")],
+    [
+        ({"density": 1.0}, "'density' got 1.0"),
+        ({"width": 2}, "'width' got 2"),
+        ({"wanted": 1.2}, "'wanted' got 1.2"),
+    ],
 )
 def test_bad_input_gives_clear_errors(kwargs, words):
     with pytest.raises(ValueError, match=words):

@@ -14,7 +14,7 @@ SEEDS = range(4)
 
 
 def late_mean(frame, column, burn_in=100):
-    return frame[column].iloc[burn_in + 1:].mean()
+    return frame[column].iloc[burn_in + 1 :].mean()
 
 
 def covert_rate(seed, **params):
@@ -43,7 +43,9 @@ def test_harm_and_fines_follow_from_use():
     model.step()
     uses = model.covert_rate * model.n_agents
     assert model.harm_per_interaction == pytest.approx(2.0 * uses / (model.n_agents / 2))
-    assert model.audit_cost_per_interaction == pytest.approx(model.audit_cost)  # every interaction audited
+    assert model.audit_cost_per_interaction == pytest.approx(
+        model.audit_cost
+    )  # every interaction audited
 
 
 def test_announced_audits_deter_only_the_logged_interactions():
@@ -59,8 +61,15 @@ def test_steganography_weakens_audits():
 
 
 def test_oversight_has_a_cost_minimum_inside_the_range():
-    cost = [np.mean([late_mean(run(SecretToolsModel, 200, rng=s, audit_prob=p), "social_cost") for s in SEEDS])
-            for p in AUDIT_GRID]
+    cost = [
+        np.mean(
+            [
+                late_mean(run(SecretToolsModel, 200, rng=s, audit_prob=p), "social_cost")
+                for s in SEEDS
+            ]
+        )
+        for p in AUDIT_GRID
+    ]
     assert int(np.argmin(cost)) > 0  # some auditing pays ...
     assert cost[0] > 3 * min(cost)
     assert cost[-1] >= AUDIT_GRID[-1] * 0.3  # ... but audits are never free (audit_cost = 0.3)
@@ -86,8 +95,15 @@ def test_same_seed_same_run():
     assert a.equals(b)
 
 
-@pytest.mark.parametrize("bad, name", [({"n_agents": 3}, "n_agents"), ({"audit_prob": 1.5}, "audit_prob"),
-                                       ({"temperature": 0.0}, "temperature"), ({"learning_rate": 0.0}, "learning_rate")])
+@pytest.mark.parametrize(
+    "bad, name",
+    [
+        ({"n_agents": 3}, "n_agents"),
+        ({"audit_prob": 1.5}, "audit_prob"),
+        ({"temperature": 0.0}, "temperature"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+    ],
+)
 def test_bad_parameters(bad, name):
     with pytest.raises(ValueError, match=f"parameter '{name}' got"):
         SecretToolsModel(rng=0, **bad)

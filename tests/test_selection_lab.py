@@ -68,12 +68,19 @@ def test_exercise_1():
         (42, "a function"),
     ]:
         status, message = verdict_of(lab.check_exercise_1, wrong)
-        assert status in ("incorrect", "error") and words in message, (getattr(wrong, "__name__", wrong), status, message)
+        assert status in ("incorrect", "error") and words in message, (
+            getattr(wrong, "__name__", wrong),
+            status,
+            message,
+        )
 
 
 def test_exercise_1_cases_make_the_reference_sensitive():
     games = list(lab.GAMES.values())
-    assert insensitive_arguments(lab.reference_stable_share, {"matrix": games[0]}, matrix=games[1:]) == []
+    assert (
+        insensitive_arguments(lab.reference_stable_share, {"matrix": games[0]}, matrix=games[1:])
+        == []
+    )
     assert lab.reference_stable_share(payoff_matrix(2, 5)) == 0.4
 
 
@@ -82,7 +89,9 @@ def uniform_parent(mutants, n, r, rng):  # ignores fitness
     return lab.reference_moran_step(mutants, n, 1.0, rng)
 
 
-def victim_not_parent(mutants, n, r, rng):  # excludes the parent from dying: different transition chances
+def victim_not_parent(
+    mutants, n, r, rng
+):  # excludes the parent from dying: different transition chances
     parent_mutant = rng.random() * (r * mutants + n - mutants) < r * mutants
     others_mutant = mutants - parent_mutant
     victim_mutant = rng.integers(n - 1) < others_mutant
@@ -124,9 +133,17 @@ def test_exercise_2():
 
 
 def test_exercise_2_cases_make_the_reference_sensitive():
-    assert insensitive_arguments(lab.moran_transition, {"mutants": 3, "n": 10, "r": 2.0}, mutants=[7], n=[20], r=[0.5]) == []
-    assert [dict(c) for c in lab.MORAN_CASES][1:] == [{"mutants": 7, "n": 10, "r": 2.0}, {"mutants": 3, "n": 20, "r": 2.0},
-                                                      {"mutants": 3, "n": 10, "r": 0.5}]
+    assert (
+        insensitive_arguments(
+            lab.moran_transition, {"mutants": 3, "n": 10, "r": 2.0}, mutants=[7], n=[20], r=[0.5]
+        )
+        == []
+    )
+    assert [dict(c) for c in lab.MORAN_CASES][1:] == [
+        {"mutants": 7, "n": 10, "r": 2.0},
+        {"mutants": 3, "n": 20, "r": 2.0},
+        {"mutants": 3, "n": 10, "r": 0.5},
+    ]
 
 
 # -- Exercise 3: fixation by simulation -------------------------------------------------------------------
@@ -183,11 +200,26 @@ def test_exercise_3_cases_make_the_reference_sensitive():
     exact = lambda r, n, runs, seed: runs * lab.fixation_probability(r, n) + seed  # noqa: E731 - every argument matters
     base = {"r": 1.5, "n": 8, "runs": 1500, "seed": 0}
     assert insensitive_arguments(exact, base, r=[0.7, 1.0], n=[3], runs=[37], seed=[3]) == []
-    assert [c for c in lab.FIXATION_CASES] == [base, {**base, "r": 0.7}, {**base, "r": 1.0}, {**base, "n": 3},
-                                               {**base, "runs": 37}, {**base, "seed": 3}]
+    assert [c for c in lab.FIXATION_CASES] == [
+        base,
+        {**base, "r": 0.7},
+        {**base, "r": 1.0},
+        {**base, "n": 3},
+        {**base, "runs": 37},
+        {**base, "seed": 3},
+    ]
     # the simulated reference itself responds to every argument
-    assert insensitive_arguments(lab.reference_fixation_estimate, {"r": 1.5, "n": 8, "runs": 300, "seed": 0},
-                                 r=[0.7], n=[3], runs=[37], seed=[3]) == []
+    assert (
+        insensitive_arguments(
+            lab.reference_fixation_estimate,
+            {"r": 1.5, "n": 8, "runs": 300, "seed": 0},
+            r=[0.7],
+            n=[3],
+            runs=[37],
+            seed=[3],
+        )
+        == []
+    )
 
 
 # -- Exercise 4: an audit policy ----------------------------------------------------------------------
@@ -195,7 +227,10 @@ def test_exercise_4():
     assert lab.check_exercise_4(lambda: {"vetted_claims": 1}).status == "correct"
     assert lab.check_exercise_4(stub).status == "not attempted"
     for wrong, words in [
-        (lambda: {"audit_rate": 0.1}, "may win at most 25%"),  # too few audits: low effort still wins
+        (
+            lambda: {"audit_rate": 0.1},
+            "may win at most 25%",
+        ),  # too few audits: low effort still wins
         (lambda: {"audit_rate": 0.5}, "audits per claim"),  # stops it, but uniformly: too expensive
         (lambda: {"vetted_claims": 3}, "audits per claim"),  # over-vetting: too expensive
         (lambda: {"audit_rate": 0.05, "audit_penalty": 1e6}, "penalty is fixed"),
@@ -211,5 +246,8 @@ def test_exercise_4():
 def test_policy_table_and_held_out_seeds():
     table = lab.policy_table([{}, {"vetted_claims": 1}])
     assert list(table.index) == ["no audits", "vetted_claims = 1"]
-    assert table.loc["no audits", "low_wins"] == 1.0 and table.loc["no audits", "audits_per_claim"] == 0.0
+    assert (
+        table.loc["no audits", "low_wins"] == 1.0
+        and table.loc["no audits", "audits_per_claim"] == 0.0
+    )
     assert not set(lab.TUNING_SEEDS) & set(lab.HELD_OUT_SEEDS)

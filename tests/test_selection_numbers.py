@@ -31,16 +31,23 @@ SOLUTION = ROOT / "solutions" / "06_selection_pressures_lab.ipynb"
 
 
 def prose(path: Path) -> str:
-    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    return "\n".join(
+        c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+    )
 
 
 # -- Section 2: Hawk–Dove ------------------------------------------------------------------------------
 def test_section_2_hawk_dove():
     frame = run(HawkDoveArray, 100, rng=0, n_agents=10_000, V=2.0, C=5.0, initial_hawks=0.1)
-    gap = np.abs(frame["hawks"].to_numpy() - mean_field(frame["hawks"].iloc[0], 100, V=2.0, C=5.0)).max()
+    gap = np.abs(
+        frame["hawks"].to_numpy() - mean_field(frame["hawks"].iloc[0], 100, V=2.0, C=5.0)
+    ).max()
     assert f"{gap:.3f}" == "0.018"
     shares = hawk_share_runs(range(8), 600, 100, n_agents=1000, V=2.0, C=5.0)
-    assert f"{shares.mean():.4f}" == "0.4015" and f"{shares.std(ddof=1) / math.sqrt(8):.4f}" == "0.0006"
+    assert (
+        f"{shares.mean():.4f}" == "0.4015"
+        and f"{shares.std(ddof=1) / math.sqrt(8):.4f}" == "0.0006"
+    )
     assert f"{2 / 5 + 1 / 1000:.3f}" == "0.401"
     hawks = run(HawkDoveArray, 200, rng=0, n_agents=1000, V=4.0, C=2.0, initial_hawks=0.1)["hawks"]
     assert int((hawks >= 0.95).idxmax()) == 15 and hawks.iloc[-1] == 1.0  # "fill the population"
@@ -83,10 +90,17 @@ def test_section_4_decline_at_the_papers_scale():
 
 
 def test_section_4_contests():
-    wins = {r: contest(range(24), low_effort=60.0, high_effort=75.0, replication=r).low_wins for r in (0.0, 0.5)}
+    wins = {
+        r: contest(range(24), low_effort=60.0, high_effort=75.0, replication=r).low_wins
+        for r in (0.0, 0.5)
+    }
     assert f"{wins[0.0]:.0%}" == "100%" and f"{wins[0.5]:.0%}" == "75%"
     audits = {}
-    for name, policy in {"a20": {"audit_rate": 0.2}, "a40": {"audit_rate": 0.4}, "vet": {"vetted_claims": 1}}.items():
+    for name, policy in {
+        "a20": {"audit_rate": 0.2},
+        "a40": {"audit_rate": 0.4},
+        "vet": {"vetted_claims": 1},
+    }.items():
         result = contest(range(24), low_effort=50.0, high_effort=75.0, max_steps=60_000, **policy)
         audits[name] = (result.low_wins, np.nanmean(result.audits_per_claim))
     assert f"{audits['a20'][0]:.0%}" == "100%" and f"{audits['a40'][0]:.0%}" == "4%"
@@ -116,12 +130,18 @@ def test_lab_model_answer_numbers():
 
 
 def test_full_scale_figures_are_quoted_from_the_benchmark_record():
-    spec = importlib.util.spec_from_file_location("selection_full", ROOT / "benchmarks" / "selection_full.py")
+    spec = importlib.util.spec_from_file_location(
+        "selection_full", ROOT / "benchmarks" / "selection_full.py"
+    )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     text = prose(LESSON)
     for name in ("none", "rep0.5", "vet1"):
         record = bench.MEASURED[name]
-        assert all(record[k] is not None for k in ("effort", "fdr", "below10")), f"benchmark record for {name} is missing"
-        assert bench.quote(name) in text, f"the lesson should quote the benchmark for {name}: {bench.quote(name)!r}"
+        assert all(record[k] is not None for k in ("effort", "fdr", "below10")), (
+            f"benchmark record for {name} is missing"
+        )
+        assert bench.quote(name) in text, (
+            f"the lesson should quote the benchmark for {name}: {bench.quote(name)!r}"
+        )
     assert bench.quote_hawk_dove() in text

@@ -32,7 +32,19 @@ from mesa_models.information.signalling_fast import MAX_WEIGHTS, simulate_signal
 # -- Crawford & Sobel's uniform-quadratic example --------------------------------------------------
 @pytest.mark.parametrize(
     ("bias", "n"),
-    [(0.3, 1), (0.25, 1), (0.2, 2), (0.1, 2), (1 / 12, 2), (0.08, 3), (0.05, 3), (1 / 24, 3), (0.04, 4), (0.02, 5), (0.001, 22)],
+    [
+        (0.3, 1),
+        (0.25, 1),
+        (0.2, 2),
+        (0.1, 2),
+        (1 / 12, 2),
+        (0.08, 3),
+        (0.05, 3),
+        (1 / 24, 3),
+        (0.04, 4),
+        (0.02, 5),
+        (0.001, 22),
+    ],
 )
 def test_max_messages(bias, n):
     assert crawford_sobel_max_messages(bias) == n
@@ -62,8 +74,13 @@ def test_partition_is_an_equilibrium(bias):
 
 def test_partition_information():
     assert crawford_sobel_information(0.3) == 0.0
-    assert crawford_sobel_information(0.1) == pytest.approx(-(0.3 * math.log2(0.3) + 0.7 * math.log2(0.7)))
-    assert crawford_sobel_information(0, cap=4) == 2.0 and crawford_sobel_information(0.001, cap=4) == 2.0
+    assert crawford_sobel_information(0.1) == pytest.approx(
+        -(0.3 * math.log2(0.3) + 0.7 * math.log2(0.7))
+    )
+    assert (
+        crawford_sobel_information(0, cap=4) == 2.0
+        and crawford_sobel_information(0.001, cap=4) == 2.0
+    )
     assert crawford_sobel_information(0) == math.inf
 
 
@@ -71,7 +88,9 @@ def test_partition_information():
 def test_mutual_information():
     assert mutual_information(np.eye(4)) == pytest.approx(2)
     assert mutual_information(np.ones((3, 5))) == pytest.approx(0)
-    assert mutual_information([[3, 1], [1, 3]]) == pytest.approx(1 - (-(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25))))
+    assert mutual_information([[3, 1], [1, 3]]) == pytest.approx(
+        1 - (-(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25)))
+    )
 
 
 def test_strategy_information_of_a_signalling_system_and_of_babbling():
@@ -93,7 +112,13 @@ def test_payoffs():
 def test_choose_by_weight():
     weights = np.array([1.0, 0.0, 3.0])
     # 1/4 of the time option 0, never the weightless option 1, else option 2
-    assert [int(choose_by_weight(weights, u)) for u in (0.0, 0.2, 0.25, 0.26, 0.99)] == [0, 0, 2, 2, 2]
+    assert [int(choose_by_weight(weights, u)) for u in (0.0, 0.2, 0.25, 0.26, 0.99)] == [
+        0,
+        0,
+        2,
+        2,
+        2,
+    ]
     assert int(choose_by_weight(weights, np.nextafter(1.0, 0))) == 2
 
 
@@ -102,7 +127,9 @@ def test_plain_python_choice_agrees_with_numpy_bit_for_bit():
     rows = rng.random((2000, 5)) * rng.integers(1, 1000, (2000, 1))
     draws = rng.random(2000)
     expected = choose_by_weight(rows, draws)
-    assert [pick_by_weight(row.tolist(), float(u)) for row, u in zip(rows, draws)] == expected.tolist()
+    assert [
+        pick_by_weight(row.tolist(), float(u)) for row, u in zip(rows, draws)
+    ] == expected.tolist()
 
 
 # -- learning --------------------------------------------------------------------------------
@@ -136,12 +163,20 @@ def test_history_is_recorded():
 
 
 # -- two engines, one truth ----------------------------------------------------------------------
-@pytest.mark.parametrize("params", [{"bias": 0.0}, {"bias": 0.17, "n_states": 5, "initial_weight": 0.3}])
+@pytest.mark.parametrize(
+    "params", [{"bias": 0.0}, {"bias": 0.17, "n_states": 5, "initial_weight": 0.3}]
+)
 def test_numpy_engine_matches_mesa_weight_for_weight(params):
     model = SignallingGame(rng=4, n_pairs=6, rounds_per_step=40, **params)
     model.run_for(5)
-    runs = simulate_signalling(200, biases=[params["bias"]], n_pairs=6, seed=4,
-                               n_states=params.get("n_states", 4), initial_weight=params.get("initial_weight", 1.0))
+    runs = simulate_signalling(
+        200,
+        biases=[params["bias"]],
+        n_pairs=6,
+        seed=4,
+        n_states=params.get("n_states", 4),
+        initial_weight=params.get("initial_weight", 1.0),
+    )
     sender, receiver = model.weights()
     np.testing.assert_array_equal(sender, runs.sender_weights)
     np.testing.assert_array_equal(receiver, runs.receiver_weights)
@@ -217,9 +252,21 @@ def test_bad_payoff_result_names_the_function():
 
 
 def test_numpy_scalars_are_accepted():
-    model = SignallingGame(rng=np.int64(0), n_states=np.int64(3), bias=np.float64(0.1), n_pairs=np.int64(2), rounds_per_step=np.int64(5))
+    model = SignallingGame(
+        rng=np.int64(0),
+        n_states=np.int64(3),
+        bias=np.float64(0.1),
+        n_pairs=np.int64(2),
+        rounds_per_step=np.int64(5),
+    )
     model.step()
-    runs = simulate_signalling(np.int64(5), biases=np.array([0.0, 0.1]), n_pairs=np.int64(2), seed=np.int64(1), n_states=np.int64(3))
+    runs = simulate_signalling(
+        np.int64(5),
+        biases=np.array([0.0, 0.1]),
+        n_pairs=np.int64(2),
+        seed=np.int64(1),
+        n_states=np.int64(3),
+    )
     assert runs.information.shape == (4,)
 
 
@@ -232,7 +279,11 @@ def test_numpy_scalars_are_accepted():
         (lambda: simulate_signalling(5, biases=[0.7]), ValueError, "'bias' got 0.7"),
         (lambda: simulate_signalling(5, seed=1.5), TypeError, "'seed' got 1.5"),
         (lambda: simulate_signalling(5, record_every=0), ValueError, "'record_every' got 0"),
-        (lambda: simulate_signalling(5, biases=[0.0] * 500, n_pairs=100_000, n_states=12), ValueError, "GB"),
+        (
+            lambda: simulate_signalling(5, biases=[0.0] * 500, n_pairs=100_000, n_states=12),
+            ValueError,
+            "GB",
+        ),
         (lambda: crawford_sobel_max_messages(-0.1), ValueError, "'bias' got -0.1"),
         (lambda: crawford_sobel_partition(0.1, 3), ValueError, "'n' got 3"),
         (lambda: crawford_sobel_partition(0.0), ValueError, "'n'"),

@@ -5,8 +5,19 @@ import numpy as np
 import pytest
 
 from mesa_models import run
-from mesa_models.conflict.spatial_pd import SpatialPD, draw_transitions, imitate_best, late_share, nowak_may_payoff
-from mesa_models.conflict.spatial_pd_fast import SpatialPDArray, block_max, block_sum, step_asynchronous
+from mesa_models.conflict.spatial_pd import (
+    SpatialPD,
+    draw_transitions,
+    imitate_best,
+    late_share,
+    nowak_may_payoff,
+)
+from mesa_models.conflict.spatial_pd_fast import (
+    SpatialPDArray,
+    block_max,
+    block_sum,
+    step_asynchronous,
+)
 
 
 def random_grid(seed, shape, share):
@@ -23,10 +34,14 @@ def test_mesa_and_numpy_engines_agree_step_by_step(b):
     for step in range(25):
         mesa_model.step()
         array_model.step()
-        assert np.array_equal(mesa_model.strategies(), array_model.grid), f"b={b}: grids differ at step {step + 1}"
+        assert np.array_equal(mesa_model.strategies(), array_model.grid), (
+            f"b={b}: grids differ at step {step + 1}"
+        )
         changed += int(mesa_model.switched_share() > 0)
     assert changed >= 3  # the trajectory is not trivially frozen
-    assert mesa_model.datacollector.get_model_vars_dataframe()["cooperators"].tolist() == pytest.approx(
+    assert mesa_model.datacollector.get_model_vars_dataframe()[
+        "cooperators"
+    ].tolist() == pytest.approx(
         array_model.datacollector.get_model_vars_dataframe()["cooperators"].tolist()
     )
 
@@ -38,7 +53,9 @@ def test_engines_agree_asynchronously_given_the_same_order():
     for step in range(6):
         mesa_model.step()
         grid = step_asynchronous(grid, mesa_model.payoffs, mesa_model.last_order)
-        assert np.array_equal(mesa_model.strategies(), grid), f"asynchronous grids differ at step {step + 1}"
+        assert np.array_equal(mesa_model.strategies(), grid), (
+            f"asynchronous grids differ at step {step + 1}"
+        )
 
 
 def test_block_helpers_on_a_torus():
@@ -76,7 +93,11 @@ class FakePlayer:
     [
         (("C", 3.0), [("D", 3.0), ("C", 1.0)], "C"),  # exact tie: keep C
         (("D", 3.0), [("C", 3.0)], "D"),  # exact tie: keep D
-        (("D", 1.0), [("C", 2.0), ("D", 2.0)], "D"),  # best C and best D tie; I am not among them: keep
+        (
+            ("D", 1.0),
+            [("C", 2.0), ("D", 2.0)],
+            "D",
+        ),  # best C and best D tie; I am not among them: keep
         (("C", 1.0), [("D", 2.0), ("C", 1.5)], "D"),  # the strictly best strategy wins
     ],
 )
@@ -89,10 +110,14 @@ def test_imitate_best_tie_breaking(me, others, expected):
 def test_spatial_chaos_at_b_1_9_averages_about_0_32():
     # Nowak & May (1992): for 1.8 < b < 2 the cooperator share fluctuates around 0.318.
     for seed in (0, 1):
-        frame = run(SpatialPDArray, 300, rng=seed, width=100, height=100, b=1.9, initial_cooperators=0.9)
+        frame = run(
+            SpatialPDArray, 300, rng=seed, width=100, height=100, b=1.9, initial_cooperators=0.9
+        )
         share = late_share(frame["cooperators"], last=100)
         assert share == pytest.approx(0.32, abs=0.03), f"seed {seed}: late-step share {share:.3f}"
-        assert frame["cooperators"].iloc[-100:].std() > 0.005  # still fluctuating: chaos, not a frozen state
+        assert (
+            frame["cooperators"].iloc[-100:].std() > 0.005
+        )  # still fluctuating: chaos, not a frozen state
 
 
 def test_cooperators_take_over_for_small_b():
@@ -109,10 +134,21 @@ def test_defectors_win_for_large_b():
 def test_asynchronous_updating_destroys_cooperation_at_b_1_9():
     # Huberman & Glance (1993): with one-at-a-time updates the b = 1.9 chaos disappears.
     sync = run(SpatialPDArray, 60, rng=0, width=40, height=40, b=1.9, initial_cooperators=0.9)
-    asyn = run(SpatialPDArray, 60, rng=0, width=40, height=40, b=1.9, initial_cooperators=0.9, asynchronous=True)
+    asyn = run(
+        SpatialPDArray,
+        60,
+        rng=0,
+        width=40,
+        height=40,
+        b=1.9,
+        initial_cooperators=0.9,
+        asynchronous=True,
+    )
     assert late_share(sync["cooperators"], 20) > 0.25
     assert late_share(asyn["cooperators"], 20) < 0.02
-    mesa_async = run(SpatialPD, 15, rng=0, width=20, height=20, b=1.9, initial_cooperators=0.9, asynchronous=True)
+    mesa_async = run(
+        SpatialPD, 15, rng=0, width=20, height=20, b=1.9, initial_cooperators=0.9, asynchronous=True
+    )
     assert mesa_async["cooperators"].iloc[-1] < 0.05
 
 
@@ -121,7 +157,13 @@ def test_update_rule_and_payoff_are_injectable():
     model = SpatialPD(width=8, height=8, rng=1, update_rule=lambda player: "D")
     model.step()
     assert model.cooperator_share() == 0.0
-    doubled = SpatialPD(width=5, height=5, initial=np.ones((5, 5), bool), payoff=lambda m, o, b: 2 * nowak_may_payoff(m, o, b), rng=0)
+    doubled = SpatialPD(
+        width=5,
+        height=5,
+        initial=np.ones((5, 5), bool),
+        payoff=lambda m, o, b: 2 * nowak_may_payoff(m, o, b),
+        rng=0,
+    )
     assert {p.score for p in doubled.agents} == {18.0}
 
 
@@ -175,7 +217,10 @@ def test_numpy_engine_validates_too():
         late_share([0.1, 0.2], last=5)
 
 
-@pytest.mark.parametrize("engine, kwargs", [(SpatialPD, {}), (SpatialPDArray, {}), (SpatialPDArray, {"asynchronous": True})])
+@pytest.mark.parametrize(
+    "engine, kwargs",
+    [(SpatialPD, {}), (SpatialPDArray, {}), (SpatialPDArray, {"asynchronous": True})],
+)
 def test_same_seed_same_run(engine, kwargs):
     a = run(engine, 5, rng=11, width=15, height=15, **kwargs)
     b = run(engine, 5, rng=11, width=15, height=15, **kwargs)
@@ -188,7 +233,9 @@ def test_a_grid_too_large_for_mesa_is_refused_up_front():
     import time
 
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"1,000,000 cells would need about 2\.2 GB.*use SpatialPDArray"):
+    with pytest.raises(
+        ValueError, match=r"1,000,000 cells would need about 2\.2 GB.*use SpatialPDArray"
+    ):
         SpatialPD(width=1000, height=1000)
     assert time.perf_counter() - start < 1.0
     assert SpatialPDArray(width=1000, height=1000, rng=0).width == 1000

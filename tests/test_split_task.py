@@ -36,7 +36,9 @@ def test_every_agent_refuses_the_whole_task_but_completes_the_pieces(seed):
     model = SplitTaskModel(rng=seed, n_subtasks=4)
     model.step()
     assert model.apparent[model.harmful].mean() == pytest.approx(0.25, abs=0.03)
-    assert (model.assigned[:, :, None] != model.assigned[:, None, :]).sum() == 4 * 3 * model.tasks_per_step  # distinct workers
+    assert (
+        model.assigned[:, :, None] != model.assigned[:, None, :]
+    ).sum() == 4 * 3 * model.tasks_per_step  # distinct workers
 
 
 def test_pieces_completion_follows_the_normal_tail():
@@ -127,6 +129,7 @@ def test_extension_points():
     assert refuse_above_threshold(SplitTaskModel(rng=0).workers[0], 0.6) is True
 
     with pytest.raises(ValueError, match="refusal rule 'maybe'"):
+
         def maybe(worker, harm):
             return "perhaps"
 
@@ -142,7 +145,11 @@ def test_extension_points():
     [
         ({"n_subtasks": 13}, ValueError, "'n_subtasks' got 13.*n_agents=12"),
         ({"monitor": "all"}, ValueError, "'monitor' got 'all'"),
-        ({"tasks_per_step": 100_000, "n_agents": 1000}, ValueError, "'tasks_per_step' got 100000.*GB"),
+        (
+            {"tasks_per_step": 100_000, "n_agents": 1000},
+            ValueError,
+            "'tasks_per_step' got 100000.*GB",
+        ),
         ({"harmful_share": -0.1}, ValueError, "'harmful_share' got -0.1"),
         ({"window": 0}, ValueError, "'window' got 0"),
     ],

@@ -86,7 +86,10 @@ def test_power_follows_the_noncentral_t():
 @pytest.fixture(scope="module")
 def learned():
     """Learned Calvano sessions at a reduced scale (beta = 2e-4; the lesson runs the paper's 4e-6)."""
-    return {d: simulate(3, beta=2e-4, convergence_window=5000, delta=d, progress=False) for d in (0.0, 0.95)}
+    return {
+        d: simulate(3, beta=2e-4, convergence_window=5000, delta=d, progress=False)
+        for d in (0.0, 0.95)
+    }
 
 
 def test_learned_agents_as_a_system_under_test(learned):
@@ -94,7 +97,9 @@ def test_learned_agents_as_a_system_under_test(learned):
     system = LearnedPricingSystem(batch, 0, exploration=0.0)
     cycle = batch.cycles()[0]
     prices = system.prices(Scenario(2.0, len(cycle) * 3, 0), np.random.default_rng(0))
-    assert sorted(map(tuple, np.round(prices, 9))) == sorted(map(tuple, np.round(np.tile(batch.market.prices[cycle], (3, 1)), 9)))
+    assert sorted(map(tuple, np.round(prices, 9))) == sorted(
+        map(tuple, np.round(np.tile(batch.market.prices[cycle], (3, 1)), 9))
+    )
     surplus = system(Scenario(2.0, 10, 0), np.random.default_rng(0))
     first = system.prices(Scenario(2.0, 10, 0), np.random.default_rng(0))
     longer = system.prices(Scenario(2.0, 30, 0), np.random.default_rng(5))
@@ -121,10 +126,14 @@ def test_extension_points():
     frame = run(ThirdPartyEvaluation, 20, rng=1, evaluator_rule=always)
     assert frame["false_alarm_rate"].iloc[-1] == 1.0
     with pytest.raises(ValueError, match="evaluator rule 'maybe'"):
+
         def maybe(old, new, scenarios, rng):
             return 0.5
+
         ThirdPartyEvaluation(rng=1, evaluator_rule=maybe).step()
-    frame = run(ThirdPartyEvaluation, 20, rng=1, system_factory=lambda d: PricingSystem(d, exploration=0.3))
+    frame = run(
+        ThirdPartyEvaluation, 20, rng=1, system_factory=lambda d: PricingSystem(d, exploration=0.3)
+    )
     assert len(frame) == 21
     with pytest.raises(TypeError, match="system_factory"):
         ThirdPartyEvaluation(system_factory=3)
@@ -137,8 +146,10 @@ def test_bad_input():
     with pytest.raises(TypeError, match="'new'"):
         evaluate_change(old, "new", draw_scenarios(3, 1))
     with pytest.raises(ValueError, match="new system 'broken'"):
+
         def broken(scenario, rng):
             return math.nan
+
         evaluate_change(old, broken, draw_scenarios(3, 1))
     with pytest.raises(ValueError, match="'alpha'"):
         evaluate_change(old, old, draw_scenarios(3, 1), alpha=0.7)

@@ -8,7 +8,12 @@ import pytest
 from mesa_models import sweep
 from mesa_models.checks import insensitive_arguments
 from mesa_models.welcome.corridor import EAST, Corridor, Robot
-from mesa_models.welcome.lab import GRIDLOCK_CASES, check_exercise_1, check_exercise_2, check_exercise_3
+from mesa_models.welcome.lab import (
+    GRIDLOCK_CASES,
+    check_exercise_1,
+    check_exercise_2,
+    check_exercise_3,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +40,23 @@ def test_exercise_1_accepts_the_solution_and_flags_a_stub():
 @pytest.mark.parametrize(
     ("answer", "cause"),
     [
-        (robot_with_lane(lambda self: 1 if self.heading == EAST else 0), "right-hand lane"),  # keep left
+        (
+            robot_with_lane(lambda self: 1 if self.heading == EAST else 0),
+            "right-hand lane",
+        ),  # keep left
         (robot_with_lane(lambda self: 0), "heading west"),  # ignores the heading
-        (robot_with_lane(lambda self: 0 if self.convention == "right" else 1), "right-hand lane"),  # reads the maker
-        (robot_with_lane(lambda self: Robot.preferred_lane.fget(self)), "whose maker says keep"),  # unchanged
-        (robot_with_lane(lambda self: self.heading == EAST), "should be a whole number (int), got a bool"),
+        (
+            robot_with_lane(lambda self: 0 if self.convention == "right" else 1),
+            "right-hand lane",
+        ),  # reads the maker
+        (
+            robot_with_lane(lambda self: Robot.preferred_lane.fget(self)),
+            "whose maker says keep",
+        ),  # unchanged
+        (
+            robot_with_lane(lambda self: self.heading == EAST),
+            "should be a whole number (int), got a bool",
+        ),
         (robot_with_lane(lambda self: "south"), "got a str: 'south'"),
         (Corridor, "a subclass of Robot"),
         (Robot, "a subclass of Robot"),
@@ -65,10 +82,22 @@ def test_exercise_2_accepts_the_solution_and_flags_a_stub():
 @pytest.mark.parametrize(
     ("answer", "cause"),
     [
-        (lambda m: sum(r.in_preferred_lane for r in m.agents), "should be 0.4167"),  # forgot to divide
-        (lambda m: sum(r.in_preferred_lane for r in m.agents) / 12, "n_robots=8"),  # hard-coded default size
-        (lambda m: sum(r.lane == 0 for r in m.agents) / len(m.agents), "should be"),  # lane 0, not own side
-        (lambda m: sum(r.in_preferred_lane for r in m.agents) / (len(m.agents) - 1), "should be"),  # off by one
+        (
+            lambda m: sum(r.in_preferred_lane for r in m.agents),
+            "should be 0.4167",
+        ),  # forgot to divide
+        (
+            lambda m: sum(r.in_preferred_lane for r in m.agents) / 12,
+            "n_robots=8",
+        ),  # hard-coded default size
+        (
+            lambda m: sum(r.lane == 0 for r in m.agents) / len(m.agents),
+            "should be",
+        ),  # lane 0, not own side
+        (
+            lambda m: sum(r.in_preferred_lane for r in m.agents) / (len(m.agents) - 1),
+            "should be",
+        ),  # off by one
         (lambda m: len(m.agents) > 0, "should be a number, got a bool"),
     ],
 )
@@ -79,7 +108,11 @@ def test_exercise_2_rejects_wrong_answers(answer, cause):
 
 def test_exercise_2_reports_a_crash_in_one_line():
     verdict = check_exercise_2(lambda m: m.robots)
-    assert verdict.status == "error" and "AttributeError" in verdict.message and "\n" not in verdict.message
+    assert (
+        verdict.status == "error"
+        and "AttributeError" in verdict.message
+        and "\n" not in verdict.message
+    )
 
 
 # -- Exercise 3 -------------------------------------------------------------------------------
@@ -101,7 +134,12 @@ def test_exercise_3_cases_make_every_argument_matter():
 
     shares, seeds, steps = GRIDLOCK_CASES[0]
     alternatives = {"seeds": [GRIDLOCK_CASES[2][1]], "steps": [GRIDLOCK_CASES[1][2]]}
-    assert insensitive_arguments(reference, {"shares": shares, "seeds": seeds, "steps": steps}, **alternatives) == []
+    assert (
+        insensitive_arguments(
+            reference, {"shares": shares, "seeds": seeds, "steps": steps}, **alternatives
+        )
+        == []
+    )
 
 
 def ignores_steps(shares, seeds, steps=200):

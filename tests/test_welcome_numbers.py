@@ -60,14 +60,24 @@ class LawfulCorridor(Corridor):
 
 def test_lab_sweep_and_open_question_figures():
     """Lab: any mix jams in all 10 runs, one convention rarely; only the law moves a mix."""
-    frame = sweep(Corridor, {"share_keep_right": [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0]}, seeds=range(10), steps=200)
+    frame = sweep(
+        Corridor,
+        {"share_keep_right": [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0]},
+        seeds=range(10),
+        steps=200,
+    )
     rates = (frame["speed"] == 0).groupby(frame["share_keep_right"]).mean()
     assert rates.tolist() == [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.1]
 
     def final_speed(model_cls, **params):
         return sweep(model_cls, params, seeds=range(10), steps=200)["speed"].mean()
 
-    assert final_speed(Corridor) == final_speed(Corridor, hesitation=0.3) == final_speed(Corridor, patience=8) == 0
+    assert (
+        final_speed(Corridor)
+        == final_speed(Corridor, hesitation=0.3)
+        == final_speed(Corridor, patience=8)
+        == 0
+    )
     assert round(final_speed(LawfulCorridor), 2) == 0.75
 
 
@@ -75,10 +85,15 @@ def test_lab_watched_corridor_three_in_four_on_own_side_and_frozen():
     """Lab 00, exercise 2's figure (seed 3): 'Three robots in four end on their own side,
     and the corridor still freezes' (it freezes after step 47); over seeds 0-5 every run
     freezes while at least three in four robots end on their own side."""
+
     def on_own_side(model):
         return sum(r.in_preferred_lane for r in model.agents) / len(model.agents)
 
-    watched_cls = type("WatchedCorridor", (Corridor,), {"reporters": {**Corridor.reporters, "on_own_side": on_own_side}})
+    watched_cls = type(
+        "WatchedCorridor",
+        (Corridor,),
+        {"reporters": {**Corridor.reporters, "on_own_side": on_own_side}},
+    )
     frame = run(watched_cls, 200, rng=3)
     assert frame["on_own_side"].iloc[-1] == 0.75 and frame.index[frame["speed"] > 0][-1] == 47
     for seed in range(6):

@@ -65,7 +65,9 @@ def strip_code(source: str, where: str) -> tuple[str, bool]:
         j = i + 1
         while j < len(lines) and not END.match(lines[j]):
             if BEGIN.match(lines[j]):
-                raise MarkerError(f"{where}, line {j + 1}: nested '# BEGIN SOLUTION' (the one on line {i + 1} is not closed)")
+                raise MarkerError(
+                    f"{where}, line {j + 1}: nested '# BEGIN SOLUTION' (the one on line {i + 1} is not closed)"
+                )
             j += 1
         if j == len(lines):
             raise MarkerError(f"{where}, line {i + 1}: '# BEGIN SOLUTION' without '# END SOLUTION'")
@@ -78,7 +80,9 @@ def strip_code(source: str, where: str) -> tuple[str, bool]:
     return "\n".join(out), top_level_stub
 
 
-def make_lab(solution: nbs.nbformat.NotebookNode, name: str = "notebook") -> nbs.nbformat.NotebookNode:
+def make_lab(
+    solution: nbs.nbformat.NotebookNode, name: str = "notebook"
+) -> nbs.nbformat.NotebookNode:
     """The student version of a solution notebook."""
     lab = copy.deepcopy(solution)
     cells = []
@@ -95,7 +99,9 @@ def make_lab(solution: nbs.nbformat.NotebookNode, name: str = "notebook") -> nbs
                     tags.append(TOLERATED_TAG)
         elif cell.cell_type == "markdown":
             if "BEGIN SOLUTION -->" in cell.source and not MD_BLOCK.search(cell.source):
-                raise MarkerError(f"{where}: '<!-- BEGIN SOLUTION -->' without '<!-- END SOLUTION -->'")
+                raise MarkerError(
+                    f"{where}: '<!-- BEGIN SOLUTION -->' without '<!-- END SOLUTION -->'"
+                )
             cell.source = MD_BLOCK.sub(MD_PROMPT, cell.source)
         if tags:
             cell.metadata["tags"] = tags
@@ -111,9 +117,13 @@ def lab_path(solution_path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="report stale labs, write nothing")
-    parser.add_argument("solutions", nargs="*", type=Path, help="solution notebooks (default: solutions/*.ipynb)")
+    parser.add_argument(
+        "solutions", nargs="*", type=Path, help="solution notebooks (default: solutions/*.ipynb)"
+    )
     args = parser.parse_args(argv)
     paths = args.solutions or sorted((nbs.ROOT / "solutions").glob("*.ipynb"))
     stale = []

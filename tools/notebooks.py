@@ -25,7 +25,9 @@ def repository() -> tuple[str, str]:
     url = project()["urls"]["Repository"]
     match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)/?", url)
     if not match:
-        raise ValueError(f"[project.urls] Repository must be https://github.com/OWNER/NAME, got {url!r}")
+        raise ValueError(
+            f"[project.urls] Repository must be https://github.com/OWNER/NAME, got {url!r}"
+        )
     return match.group(1), match.group(2)
 
 
@@ -80,7 +82,11 @@ def apply_template(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNo
     the badges block in its first cell or a single code cell tagged ``setup``."""
     first = nb.cells[0] if nb.cells else None
     pattern = re.escape(BADGES_START) + ".*?" + re.escape(BADGES_END)
-    if first is None or first.cell_type != "markdown" or not re.search(pattern, first.source, flags=re.S):
+    if (
+        first is None
+        or first.cell_type != "markdown"
+        or not re.search(pattern, first.source, flags=re.S)
+    ):
         raise ValueError(f"{path}: the first cell needs a {BADGES_START} ... {BADGES_END} block")
     first.source = re.sub(pattern, lambda _: badges_markdown(path), first.source, flags=re.S)
     setup = [c for c in nb.cells if SETUP_TAG in c.get("metadata", {}).get("tags", [])]

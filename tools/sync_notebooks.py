@@ -21,7 +21,9 @@ import notebooks as nbs  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="report differences, change nothing")
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of them)")
     args = parser.parse_args(argv)

@@ -36,8 +36,21 @@ from mesa_models.collusion.secret_tools import (
 )
 
 __all__ = [
-    "CalvanoModel", "Market", "PricingFirm", "converged_cycle", "cycle_profit_gain",
-    "exploration_rate", "greedy_path", "impulse_response", "profit_gain", "punishes", "Batch", "compile_report",
-    "numba_available", "simulate",
-    "SecretToolsModel", "ToolAgent", "logit_use_probability",
+    "CalvanoModel",
+    "Market",
+    "PricingFirm",
+    "converged_cycle",
+    "cycle_profit_gain",
+    "exploration_rate",
+    "greedy_path",
+    "impulse_response",
+    "profit_gain",
+    "punishes",
+    "Batch",
+    "compile_report",
+    "numba_available",
+    "simulate",
+    "SecretToolsModel",
+    "ToolAgent",
+    "logit_use_probability",
 ]

@@ -41,7 +41,12 @@ def run_batch(
     arrays: ``q``, ``greedy``, ``state``, ``periods``, ``converged``, ``history``.
     """
     n, m, ns, S = mk.n_firms, mk.m, mk.n_states, len(state)
-    alpha, delta, beta, window = values["alpha"], values["delta"], values["beta"], values["convergence_window"]
+    alpha, delta, beta, window = (
+        values["alpha"],
+        values["delta"],
+        values["beta"],
+        values["convergence_window"],
+    )
     state = np.asarray(state, dtype=np.int64).copy()
 
     # -- working arrays, flattened: row r = (session, firm, state) -------------------------------
@@ -86,15 +91,22 @@ def run_batch(
         offset = t % DRAW_BLOCK
         if uniforms is not None:
             u = uniforms[t, active]
-            explore, random_price = u[..., 0] < exploration_rate(beta, t), (u[..., 1] * m).astype(np.int64)
+            explore, random_price = (
+                u[..., 0] < exploration_rate(beta, t),
+                (u[..., 1] * m).astype(np.int64),
+            )
         else:
             if offset == 0:  # draw the next block; decide exploration for the whole block at once
                 u = np.empty((len(active), DRAW_BLOCK, n, 2))
                 for k, j in enumerate(active):
-                    gens[j].random(out=u[k])  # the same numbers as gens[j].random((DRAW_BLOCK, n, 2))
+                    gens[j].random(
+                        out=u[k]
+                    )  # the same numbers as gens[j].random((DRAW_BLOCK, n, 2))
                 eps = np.array([exploration_rate(beta, t + k) for k in range(DRAW_BLOCK)])
-                block = (np.ascontiguousarray((u[..., 0] < eps[None, :, None]).transpose(1, 0, 2)),
-                         np.ascontiguousarray((u[..., 1] * m).astype(np.int64).transpose(1, 0, 2)))
+                block = (
+                    np.ascontiguousarray((u[..., 0] < eps[None, :, None]).transpose(1, 0, 2)),
+                    np.ascontiguousarray((u[..., 1] * m).astype(np.int64).transpose(1, 0, 2)),
+                )
             explore, random_price = block[0][offset], block[1][offset]
         rows = row_base + state[:, None]  # (A, n) flat row of (session, firm, state)
         greedy_now = g.take(rows)
@@ -144,5 +156,11 @@ def run_batch(
         write_back(np.zeros(len(active), dtype=bool))
         if on_finished is not None:
             on_finished(unfinished, t)
-    return {"q": q_all, "greedy": greedy_all, "state": state_out, "periods": periods,
-            "converged": converged, "history": history}
+    return {
+        "q": q_all,
+        "greedy": greedy_all,
+        "state": state_out,
+        "periods": periods,
+        "converged": converged,
+        "history": history,
+    }

@@ -69,15 +69,39 @@ CALVANO_PARAMS = Params(
     Param("n_firms", 2, "number of competing firms", "firms", low=2, high=5),
     Param("memory", 1, "periods of past prices a firm remembers (k)", "periods", low=1, high=3),
     Param("m", 15, "number of prices on the grid", "prices", low=2, high=100),
-    Param("xi", 0.1, "grid extends this share of (p_M - p_N) beyond both benchmarks", "fraction", low=0, high=2),
+    Param(
+        "xi",
+        0.1,
+        "grid extends this share of (p_M - p_N) beyond both benchmarks",
+        "fraction",
+        low=0,
+        high=2,
+    ),
     Param("a", 2.0, "product quality index a_i (same for every firm)", "", low=-10, high=10),
     Param("a0", 0.0, "quality of the outside good a_0", "", low=-10, high=10),
-    Param("mu", 0.25, "horizontal differentiation (logit scale) mu", "", low=0, high=10, low_open=True),
+    Param(
+        "mu", 0.25, "horizontal differentiation (logit scale) mu", "", low=0, high=10, low_open=True
+    ),
     Param("c", 1.0, "marginal cost c", "price units", low=0, high=10),
     Param("delta", 0.95, "discount factor", "", low=0, high=1, high_open=True, step=0.01),
     Param("alpha", 0.15, "learning rate", "", low=0, high=1, low_open=True, step=0.01),
-    Param("beta", 4e-6, "exploration decay: epsilon_t = exp(-beta t)", "1/period", low=0, high=0.01, step=1e-5),
-    Param("convergence_window", 100_000, "converged when no greedy price changed for this many periods", "periods", low=1, high=10**8),
+    Param(
+        "beta",
+        4e-6,
+        "exploration decay: epsilon_t = exp(-beta t)",
+        "1/period",
+        low=0,
+        high=0.01,
+        step=1e-5,
+    ),
+    Param(
+        "convergence_window",
+        100_000,
+        "converged when no greedy price changed for this many periods",
+        "periods",
+        low=1,
+        high=10**8,
+    ),
 )
 
 
@@ -121,23 +145,30 @@ class Market:
     def __post_init__(self) -> None:
         owner = self.owner
         values = CALVANO_PARAMS.resolve(
-            {k: getattr(self, k) for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, owner
+            {k: getattr(self, k) for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")},
+            owner,
         )
         for k, v in values.items():
             object.__setattr__(self, k, v)
         entries = self.n_firms * self.n_states * self.m
         require(
-            self.n_states * self.m <= MAX_Q_ENTRIES, "memory", self.memory,
+            self.n_states * self.m <= MAX_Q_ENTRIES,
+            "memory",
+            self.memory,
             f"a state space with m^(n_firms*memory+1) <= {MAX_Q_ENTRIES:,} Q-values per firm "
             f"(m={self.m}, n_firms={self.n_firms} gives {entries // self.n_firms:,}, "
-            f"{entries * 8 / 1e6:,.0f} MB for all firms); lower memory, m or n_firms", owner,
+            f"{entries * 8 / 1e6:,.0f} MB for all firms); lower memory, m or n_firms",
+            owner,
         )
         self._check_demand()
 
     def __repr__(self) -> str:
         """Only what differs from the baseline: ``Market()``, ``Market(c=0.8)``."""
-        changed = [f"{k}={getattr(self, k)!r}" for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")
-                   if getattr(self, k) != CALVANO_PARAMS[k].default]
+        changed = [
+            f"{k}={getattr(self, k)!r}"
+            for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")
+            if getattr(self, k) != CALVANO_PARAMS[k].default
+        ]
         return f"Market({', '.join(changed)})"
 
     def _check_demand(self) -> None:
@@ -157,7 +188,9 @@ class Market:
                 f"exp({a0 / mu:,.0f}), which overflows; allowed: a0/mu <= {limit:.0f} (raise mu or lower a0)"
             )
         try:
-            with np.errstate(all="ignore"):  # judged below, with a message that names the parameters
+            with np.errstate(
+                all="ignore"
+            ):  # judged below, with a message that names the parameters
                 nash, monopoly = self.nash_price, self.monopoly_price
         except ValueError:
             raise ValueError(
@@ -166,7 +199,11 @@ class Market:
                 "prices without limit); lower a or raise a0 or mu"
             ) from None
         gap = self.monopoly_profit - self.nash_profit
-        if not (math.isfinite(nash) and math.isfinite(monopoly) and math.isfinite(gap)) or gap <= 1e-9 * max(self.monopoly_profit, 1e-300) or self.monopoly_profit < 1e-12:
+        if (
+            not (math.isfinite(nash) and math.isfinite(monopoly) and math.isfinite(gap))
+            or gap <= 1e-9 * max(self.monopoly_profit, 1e-300)
+            or self.monopoly_profit < 1e-12
+        ):
             raise ValueError(
                 f"{owner}: parameters a={a!r}, c={c!r}, mu={mu!r} give almost no demand at prices above cost "
                 f"(profit per firm {self.nash_profit:.3g} at Nash, {self.monopoly_profit:.3g} at monopoly), so the "
@@ -194,15 +231,19 @@ class Market:
     def nash_price(self) -> float:
         """Symmetric one-shot Nash price: the root of the first-order condition
         ``(p - c)(1 - q(p)) = mu`` (each firm best-responds to the others)."""
+
         def foc(p):
             return (p - self.c) * (1 - self._symmetric_demand(p)) - self.mu
+
         return float(brentq(foc, self.c, self.c + 50 * self.mu + 10, xtol=1e-14))
 
     @cached_property
     def monopoly_price(self) -> float:
         """Symmetric joint-profit-maximising price: root of ``(p - c)(1 - n q(p)) = mu``."""
+
         def foc(p):
             return (p - self.c) * (1 - self.n_firms * self._symmetric_demand(p)) - self.mu
+
         return float(brentq(foc, self.c, self.c + 50 * self.mu + 10, xtol=1e-14))
 
     @property
@@ -252,7 +293,9 @@ class Market:
     def last_profile(self, state):
         """Price indices (one per firm) of the newest profile in ``state``."""
         profile = np.asarray(state) % self.n_profiles
-        return np.stack([(profile // self.m**j) % self.m for j in range(self.n_firms - 1, -1, -1)], axis=-1)
+        return np.stack(
+            [(profile // self.m**j) % self.m for j in range(self.n_firms - 1, -1, -1)], axis=-1
+        )
 
     @cached_property
     def profit_table(self) -> np.ndarray:
@@ -285,20 +328,29 @@ class Market:
 def market_from(values: dict[str, Any], owner: str = "Market") -> Market:
     """The :class:`Market` for a dict of resolved :data:`CALVANO_PARAMS` values; errors
     name ``owner``, the function the user called."""
-    return Market(**{k: values[k] for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")}, owner=owner)
+    return Market(
+        **{k: values[k] for k in ("n_firms", "a", "a0", "mu", "c", "m", "xi", "memory")},
+        owner=owner,
+    )
 
 
 def profit_gain(profit, market: Market):
     """Calvano et al.'s profit gain ``Delta = (pi - pi_N) / (pi_M - pi_N)``: 0 at the
     one-shot Nash outcome, 1 at joint monopoly. ``profit`` is a number or an array."""
     if not isinstance(market, Market):
-        raise TypeError(f"profit_gain: parameter 'market' got {market!r}; expected a Market (e.g. Market())")
+        raise TypeError(
+            f"profit_gain: parameter 'market' got {market!r}; expected a Market (e.g. Market())"
+        )
     if isinstance(profit, str | bytes) or isinstance(profit, bool):
-        raise TypeError(f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers")
+        raise TypeError(
+            f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers"
+        )
     try:
         values = np.asarray(profit, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers") from None
+        raise TypeError(
+            f"profit_gain: parameter 'profit' got {profit!r}; expected a number or an array of numbers"
+        ) from None
     require(bool(np.isfinite(values).all()), "profit", profit, "finite numbers", "profit_gain")
     return (values - market.nash_profit) / (market.monopoly_profit - market.nash_profit)
 
@@ -357,7 +409,9 @@ class CalvanoModel(RiskModel):
     default_plots = ("price_0", "profit_gain")
     firm_class: type[PricingFirm] = PricingFirm
 
-    def __init__(self, *, rng: Any = None, uniforms: np.ndarray | None = None, **params: Any) -> None:
+    def __init__(
+        self, *, rng: Any = None, uniforms: np.ndarray | None = None, **params: Any
+    ) -> None:
         super().__init__(rng=rng, **params)
         self.market = market_from(self.param_values, type(self).__name__)
         mk = self.market
@@ -365,8 +419,13 @@ class CalvanoModel(RiskModel):
         self.state = mk.state_from_digits(self.rng.integers(mk.m, size=mk.n_firms * mk.memory))
         if uniforms is not None:
             uniforms = np.asarray(uniforms, dtype=float)
-            require(uniforms.ndim == 3 and uniforms.shape[1:] == (mk.n_firms, 2), "uniforms", uniforms.shape,
-                    f"an array of shape (periods, {mk.n_firms}, 2)", "CalvanoModel")
+            require(
+                uniforms.ndim == 3 and uniforms.shape[1:] == (mk.n_firms, 2),
+                "uniforms",
+                uniforms.shape,
+                f"an array of shape (periods, {mk.n_firms}, 2)",
+                "CalvanoModel",
+            )
         self._uniforms = uniforms
         self._block = np.empty((0, mk.n_firms, 2))
         self.t = 0  # periods played
@@ -401,10 +460,15 @@ class CalvanoModel(RiskModel):
         """One period: choose prices, pay profits, learn, check convergence."""
         mk = self.market
         u = self._draws()
-        actions = [firm.choose_price(self.t, self.state, u[i, 0], u[i, 1]) for i, firm in enumerate(self.firms)]
+        actions = [
+            firm.choose_price(self.t, self.state, u[i, 0], u[i, 1])
+            for i, firm in enumerate(self.firms)
+        ]
         for firm, a in zip(self.firms, actions, strict=True):
             if not (isinstance(a, int | np.integer) and 0 <= a < mk.m):
-                raise ValueError(f"{type(firm).__name__}.choose_price returned {a!r}; allowed: an integer in [0, {mk.m - 1}]")
+                raise ValueError(
+                    f"{type(firm).__name__}.choose_price returned {a!r}; allowed: an integer in [0, {mk.m - 1}]"
+                )
             firm.action = int(a)
         profile = int(mk.profile_index(actions))
         rewards = mk.profit_table[profile]
@@ -443,13 +507,27 @@ class CalvanoModel(RiskModel):
 
 
 # -- analysis of learned strategies (shared by both engines) ---------------------------------
-def _check_strategy(market: Market, greedy: np.ndarray, state: Any, owner: str) -> tuple[np.ndarray, int]:
+def _check_strategy(
+    market: Market, greedy: np.ndarray, state: Any, owner: str
+) -> tuple[np.ndarray, int]:
     greedy = np.asarray(greedy)
-    require(greedy.shape == (market.n_firms, market.n_states) and np.issubdtype(greedy.dtype, np.integer),
-            "greedy", f"an array of shape {greedy.shape}",
-            f"integer price indices of shape (n_firms, n_states) = ({market.n_firms}, {market.n_states})", owner)
-    require(isinstance(state, numbers.Integral) and not isinstance(state, bool) and 0 <= state < market.n_states,
-            "state", state, f"an integer in [0, {market.n_states - 1}]", owner)
+    require(
+        greedy.shape == (market.n_firms, market.n_states)
+        and np.issubdtype(greedy.dtype, np.integer),
+        "greedy",
+        f"an array of shape {greedy.shape}",
+        f"integer price indices of shape (n_firms, n_states) = ({market.n_firms}, {market.n_states})",
+        owner,
+    )
+    require(
+        isinstance(state, numbers.Integral)
+        and not isinstance(state, bool)
+        and 0 <= state < market.n_states,
+        "state",
+        state,
+        f"an integer in [0, {market.n_states - 1}]",
+        owner,
+    )
     return greedy, int(state)
 
 
@@ -457,13 +535,22 @@ def _is_index(value: Any, size: int) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value < size
 
 
-def greedy_path(market: Market, greedy: np.ndarray, state: int, periods: int) -> tuple[np.ndarray, int]:
+def greedy_path(
+    market: Market, greedy: np.ndarray, state: int, periods: int
+) -> tuple[np.ndarray, int]:
     """Play the greedy strategies ``greedy`` (shape ``(n_firms, n_states)``) from ``state``
     for ``periods`` periods. Returns the price indices, shape ``(periods, n_firms)``, and
     the final state."""
     greedy, state = _check_strategy(market, greedy, state, "greedy_path")
-    require(isinstance(periods, numbers.Integral) and not isinstance(periods, bool) and 0 <= periods <= 10**7,
-            "periods", periods, "an integer in [0, 10000000]", "greedy_path")
+    require(
+        isinstance(periods, numbers.Integral)
+        and not isinstance(periods, bool)
+        and 0 <= periods <= 10**7,
+        "periods",
+        periods,
+        "an integer in [0, 10000000]",
+        "greedy_path",
+    )
     out = np.empty((periods, market.n_firms), dtype=int)
     for t in range(periods):
         out[t] = greedy[:, state]
@@ -481,7 +568,7 @@ def _cycle_entry(market: Market, greedy: np.ndarray, state: int) -> tuple[int, n
         actions = greedy[:, state]
         profiles.append(actions.copy())
         state = int(market.next_state(state, market.profile_index(actions)))
-    return state, np.array(profiles[seen[state]:]), seen[state]
+    return state, np.array(profiles[seen[state] :]), seen[state]
 
 
 def converged_cycle(market: Market, greedy: np.ndarray, state: int) -> np.ndarray:
@@ -497,15 +584,36 @@ def cycle_profit_gain(market: Market, cycle: np.ndarray) -> float:
     return float(profit_gain(market.profit_table[market.profile_index(cycle)], market).mean())
 
 
-def _deviation_paths(market: Market, greedy: np.ndarray, state: int, firm: int, deviation: int | None,
-                     before: int, after: int, owner: str) -> tuple[np.ndarray, np.ndarray]:
+def _deviation_paths(
+    market: Market,
+    greedy: np.ndarray,
+    state: int,
+    firm: int,
+    deviation: int | None,
+    before: int,
+    after: int,
+    owner: str,
+) -> tuple[np.ndarray, np.ndarray]:
     """Price indices with and without a forced one-period deviation, both shape
     ``(before + 1 + after, n_firms)``; row ``before`` is the deviation period."""
     greedy, state = _check_strategy(market, greedy, state, owner)
-    require(_is_index(firm, market.n_firms), "firm", firm, f"an integer in [0, {market.n_firms - 1}]", owner)
+    require(
+        _is_index(firm, market.n_firms),
+        "firm",
+        firm,
+        f"an integer in [0, {market.n_firms - 1}]",
+        owner,
+    )
     for name, value in (("before", before), ("after", after)):
-        require(isinstance(value, numbers.Integral) and not isinstance(value, bool) and 0 <= value <= 10_000,
-                name, value, "an integer in [0, 10000] (periods)", owner)
+        require(
+            isinstance(value, numbers.Integral)
+            and not isinstance(value, bool)
+            and 0 <= value <= 10_000,
+            name,
+            value,
+            "an integer in [0, 10000] (periods)",
+            owner,
+        )
     # Start where the session is after n_states greedy periods (surely on its cycle), at the
     # same point of the cycle as a plain walk would reach, without walking that far.
     entry, cycle, steps = _cycle_entry(market, greedy, state)
@@ -514,7 +622,13 @@ def _deviation_paths(market: Market, greedy: np.ndarray, state: int, firm: int, 
     actions = greedy[:, state].copy()
     if deviation is None:
         deviation = market.best_response(int(firm), actions)
-    require(_is_index(deviation, market.m), "deviation", deviation, f"None or a price index in [0, {market.m - 1}]", owner)
+    require(
+        _is_index(deviation, market.m),
+        "deviation",
+        deviation,
+        f"None or a price index in [0, {market.m - 1}]",
+        owner,
+    )
     baseline, _ = greedy_path(market, greedy, state, int(after) + 1)
     actions[int(firm)] = int(deviation)
     state = int(market.next_state(state, market.profile_index(actions)))
@@ -523,8 +637,14 @@ def _deviation_paths(market: Market, greedy: np.ndarray, state: int, firm: int, 
 
 
 def impulse_response(
-    market: Market, greedy: np.ndarray, state: int, *, firm: int = 0, deviation: int | None = None,
-    before: int = 3, after: int = 20,
+    market: Market,
+    greedy: np.ndarray,
+    state: int,
+    *,
+    firm: int = 0,
+    deviation: int | None = None,
+    before: int = 3,
+    after: int = 20,
 ) -> np.ndarray:
     """Prices (not indices) around a forced one-period deviation, shape
     ``(before + 1 + after, n_firms)``.
@@ -535,12 +655,20 @@ def impulse_response(
     the rivals' current prices, a price cut); afterwards every firm follows its greedy
     strategy again. Row ``before`` is the deviation period.
     """
-    path, _ = _deviation_paths(market, greedy, state, firm, deviation, before, after, "impulse_response")
+    path, _ = _deviation_paths(
+        market, greedy, state, firm, deviation, before, after, "impulse_response"
+    )
     return market.prices[path]
 
 
 def punishes(
-    market: Market, greedy: np.ndarray, state: int, *, delta: float, firm: int = 0, horizon: int = 200,
+    market: Market,
+    greedy: np.ndarray,
+    state: int,
+    *,
+    delta: float,
+    firm: int = 0,
+    horizon: int = 200,
 ) -> bool:
     """Calvano et al.'s behavioural test of collusion for one session: after ``firm``'s
     one-period price cut (its best response to the rivals' prices on the converged cycle),
@@ -552,14 +680,30 @@ def punishes(
     cycle. A myopic learner's price drop after a cut (its best reply to a lower price) fails
     (b); high prices that nobody defends fail (a).
     """
-    require(isinstance(delta, numbers.Real) and not isinstance(delta, bool) and 0 <= delta < 1, "delta", delta,
-            "a discount factor in [0, 1)", "punishes")
-    require(isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool) and 1 <= horizon <= 10_000,
-            "horizon", horizon, "an integer in [1, 10000] (periods)", "punishes")
-    deviate, comply = _deviation_paths(market, greedy, state, firm, None, 0, int(horizon), "punishes")
+    require(
+        isinstance(delta, numbers.Real) and not isinstance(delta, bool) and 0 <= delta < 1,
+        "delta",
+        delta,
+        "a discount factor in [0, 1)",
+        "punishes",
+    )
+    require(
+        isinstance(horizon, numbers.Integral)
+        and not isinstance(horizon, bool)
+        and 1 <= horizon <= 10_000,
+        "horizon",
+        horizon,
+        "an integer in [1, 10000] (periods)",
+        "punishes",
+    )
+    deviate, comply = _deviation_paths(
+        market, greedy, state, firm, None, 0, int(horizon), "punishes"
+    )
     rivals = [i for i in range(market.n_firms) if i != firm]
     cut = bool((market.prices[deviate[1, rivals]] < market.prices[comply[1, rivals]]).any())
     discount = float(delta) ** np.arange(len(deviate))
-    gain = discount @ (market.profit_table[market.profile_index(deviate), firm]
-                       - market.profit_table[market.profile_index(comply), firm])
+    gain = discount @ (
+        market.profit_table[market.profile_index(deviate), firm]
+        - market.profit_table[market.profile_index(comply), firm]
+    )
     return cut and bool(gain < 0)

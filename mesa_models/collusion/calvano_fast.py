@@ -55,7 +55,16 @@ from mesa_models.collusion.calvano import (
 from mesa_models.params import require
 from mesa_models.running import _check_parallel, map_ordered, progress_bar
 
-__all__ = ["Batch", "CACHE_BYTES", "ENGINES", "MAX_BATCH_BYTES", "clear_cache", "compile_report", "numba_available", "simulate"]
+__all__ = [
+    "Batch",
+    "CACHE_BYTES",
+    "ENGINES",
+    "MAX_BATCH_BYTES",
+    "clear_cache",
+    "compile_report",
+    "numba_available",
+    "simulate",
+]
 
 #: Engines :func:`simulate` knows; ``"auto"`` picks numba when it can be imported.
 ENGINES = ("auto", "numba", "numpy")
@@ -89,11 +98,26 @@ class Batch:
     def select(self, sessions: Iterable[int]) -> Batch:
         """The sessions at positions ``sessions`` (e.g. ``range(10)``) as a new Batch."""
         idx = np.asarray(list(sessions), dtype=int)
-        require(idx.ndim == 1 and len(idx) >= 1 and bool(((idx >= 0) & (idx < self.n_sessions)).all()),
-                "sessions", list(idx), f"positions in [0, {self.n_sessions - 1}]", "Batch.select")
-        return Batch(self.market, self.params, [self.seeds[i] for i in idx], self.q[idx], self.greedy[idx],
-                     self.state[idx], self.periods[idx], self.converged[idx],
-                     None if self.history is None else self.history[idx], self.wall_time, self.engine)
+        require(
+            idx.ndim == 1 and len(idx) >= 1 and bool(((idx >= 0) & (idx < self.n_sessions)).all()),
+            "sessions",
+            list(idx),
+            f"positions in [0, {self.n_sessions - 1}]",
+            "Batch.select",
+        )
+        return Batch(
+            self.market,
+            self.params,
+            [self.seeds[i] for i in idx],
+            self.q[idx],
+            self.greedy[idx],
+            self.state[idx],
+            self.periods[idx],
+            self.converged[idx],
+            None if self.history is None else self.history[idx],
+            self.wall_time,
+            self.engine,
+        )
 
     @property
     def convergence_time(self) -> np.ndarray:
@@ -103,7 +127,10 @@ class Batch:
 
     def cycles(self) -> list[np.ndarray]:
         """Each session's converged cycle of price indices (see :func:`converged_cycle`)."""
-        return [converged_cycle(self.market, self.greedy[j], int(self.state[j])) for j in range(self.n_sessions)]
+        return [
+            converged_cycle(self.market, self.greedy[j], int(self.state[j]))
+            for j in range(self.n_sessions)
+        ]
 
     def profit_gain(self) -> np.ndarray:
         """Calvano et al.'s Delta per session: average profit gain on the converged cycle."""
@@ -118,10 +145,22 @@ class Batch:
         session plays its final greedy strategies from its final state, except that each
         firm, with probability ``noise`` per period, charges a random grid price (a stand-in
         for demand or cost shocks; the rivals then react as they learned to)."""
-        require(isinstance(periods, numbers.Integral) and not isinstance(periods, bool) and periods >= 1,
-                "periods", periods, "an integer >= 1", "price_histories")
-        require(isinstance(noise, numbers.Real) and not isinstance(noise, bool) and 0 <= noise <= 1,
-                "noise", noise, "a probability in [0, 1]", "price_histories")
+        require(
+            isinstance(periods, numbers.Integral)
+            and not isinstance(periods, bool)
+            and periods >= 1,
+            "periods",
+            periods,
+            "an integer >= 1",
+            "price_histories",
+        )
+        require(
+            isinstance(noise, numbers.Real) and not isinstance(noise, bool) and 0 <= noise <= 1,
+            "noise",
+            noise,
+            "a probability in [0, 1]",
+            "price_histories",
+        )
         gen = np.random.default_rng(rng)
         mk = self.market
         out = np.empty((self.n_sessions, int(periods), mk.n_firms), dtype=int)
@@ -137,14 +176,29 @@ class Batch:
 
     def impulse_responses(self, **kwargs: Any) -> np.ndarray:
         """:func:`impulse_response` of every session, shape (S, periods, n_firms)."""
-        return np.array([impulse_response(self.market, self.greedy[j], int(self.state[j]), **kwargs)
-                         for j in range(self.n_sessions)])
+        return np.array(
+            [
+                impulse_response(self.market, self.greedy[j], int(self.state[j]), **kwargs)
+                for j in range(self.n_sessions)
+            ]
+        )
 
     def punishes(self, **kwargs: Any) -> np.ndarray:
         """:func:`~mesa_models.collusion.calvano.punishes` of every session (bool array):
         does the learned strategy make a one-period price cut unprofitable?"""
-        return np.array([punishes(self.market, self.greedy[j], int(self.state[j]), delta=self.params["delta"], **kwargs)
-                         for j in range(self.n_sessions)], dtype=bool)
+        return np.array(
+            [
+                punishes(
+                    self.market,
+                    self.greedy[j],
+                    int(self.state[j]),
+                    delta=self.params["delta"],
+                    **kwargs,
+                )
+                for j in range(self.n_sessions)
+            ],
+            dtype=bool,
+        )
 
     def to_frame(self, *params: str) -> pd.DataFrame:
         """One row per session: ``seed``, ``converged``, ``convergence_time``, ``periods``,
@@ -152,17 +206,27 @@ class Batch:
         (``price_0``, ``price_1``, ...). Name parameters (``batch.to_frame("delta")``) to add
         their values as columns, handy when you concatenate the frames of a sweep."""
         for name in params:
-            require(name in self.params, "params", name, f"names of parameters: {', '.join(self.params)}", "Batch.to_frame")
+            require(
+                name in self.params,
+                "params",
+                name,
+                f"names of parameters: {', '.join(self.params)}",
+                "Batch.to_frame",
+            )
         cycles = self.cycles()
-        frame = pd.DataFrame({
-            "seed": self.seeds,
-            "converged": self.converged,
-            "convergence_time": self.convergence_time,
-            "periods": self.periods,
-            "profit_gain": [cycle_profit_gain(self.market, c) for c in cycles],
-            "cycle_length": [len(c) for c in cycles],
-        })
-        prices = np.array([self.market.prices[c].mean(axis=0) for c in cycles]).reshape(len(cycles), self.market.n_firms)
+        frame = pd.DataFrame(
+            {
+                "seed": self.seeds,
+                "converged": self.converged,
+                "convergence_time": self.convergence_time,
+                "periods": self.periods,
+                "profit_gain": [cycle_profit_gain(self.market, c) for c in cycles],
+                "cycle_length": [len(c) for c in cycles],
+            }
+        )
+        prices = np.array([self.market.prices[c].mean(axis=0) for c in cycles]).reshape(
+            len(cycles), self.market.n_firms
+        )
         for i in range(self.market.n_firms):
             frame[f"price_{i}"] = prices[:, i]
         for name in params:
@@ -172,8 +236,26 @@ class Batch:
 
 
 # -- the compiled engine ----------------------------------------------------------------------------
-def _period_loop(q, greedy, value, profit_table, u, n_periods, state, t, stable, m, n_profiles, n_states,
-                 memory_one, alpha, delta, beta, window, history):  # pragma: no cover - compiled by numba
+def _period_loop(
+    q,
+    greedy,
+    value,
+    profit_table,
+    u,
+    n_periods,
+    state,
+    t,
+    stable,
+    m,
+    n_profiles,
+    n_states,
+    memory_one,
+    alpha,
+    delta,
+    beta,
+    window,
+    history,
+):  # pragma: no cover - compiled by numba
     """Play up to ``n_periods`` periods of one session in place (compiled with numba).
 
     ``u[k, i, 0]`` decides whether firm ``i`` explores in the k-th period of this chunk,
@@ -272,17 +354,45 @@ def _kernel():
     seconds = time.perf_counter() - start
     stats = getattr(loop, "stats", None)
     from_cache = bool(stats and stats.cache_hits)
-    _KERNEL.update(loop=loop, report={"engine": "numba", "numba": numba.__version__, "seconds": seconds,
-                                      "cached_on_disk": cache, "loaded_from_cache": from_cache})
+    _KERNEL.update(
+        loop=loop,
+        report={
+            "engine": "numba",
+            "numba": numba.__version__,
+            "seconds": seconds,
+            "cached_on_disk": cache,
+            "loaded_from_cache": from_cache,
+        },
+    )
     return loop
 
 
 def _warm_up(loop) -> None:
     """Compile (or load from the cache) by running the loop once on a tiny problem."""
     profit_table = np.zeros((4, 2))
-    profit_table.setflags(write=False)  # like Market.profit_table, so the real calls reuse this compilation
-    loop(np.zeros((2, 4, 2)), np.zeros((2, 4), dtype=np.int64), np.zeros((2, 4)), profit_table,
-         np.zeros((1, 2, 2)), 1, 0, 0, 0, 2, 4, 4, True, 0.1, 0.9, 0.1, 10, np.zeros((0, 2), dtype=np.int64))
+    profit_table.setflags(
+        write=False
+    )  # like Market.profit_table, so the real calls reuse this compilation
+    loop(
+        np.zeros((2, 4, 2)),
+        np.zeros((2, 4), dtype=np.int64),
+        np.zeros((2, 4)),
+        profit_table,
+        np.zeros((1, 2, 2)),
+        1,
+        0,
+        0,
+        0,
+        2,
+        4,
+        4,
+        True,
+        0.1,
+        0.9,
+        0.1,
+        10,
+        np.zeros((0, 2), dtype=np.int64),
+    )
 
 
 def compile_report() -> dict[str, Any]:
@@ -294,8 +404,16 @@ def compile_report() -> dict[str, Any]:
     return dict(_KERNEL["report"])
 
 
-def _run_compiled(mk: Market, values: dict, seed: int | None, state: int, gen, max_periods: int,
-                  uniforms: np.ndarray | None, record: int) -> dict[str, Any]:
+def _run_compiled(
+    mk: Market,
+    values: dict,
+    seed: int | None,
+    state: int,
+    gen,
+    max_periods: int,
+    uniforms: np.ndarray | None,
+    record: int,
+) -> dict[str, Any]:
     """One session with the compiled loop."""
     loop = _kernel()
     n, m = mk.n_firms, mk.m
@@ -306,22 +424,51 @@ def _run_compiled(mk: Market, values: dict, seed: int | None, state: int, gen, m
     profit_table = mk.profit_table
     t = stable = 0
     converged = False
-    args = (m, mk.n_profiles, mk.n_states, mk.memory == 1, float(values["alpha"]), float(values["delta"]),
-            float(values["beta"]), int(values["convergence_window"]), history)
-    buffer = np.empty((CHUNK_PERIODS, n, 2)) if uniforms is None else None  # refilled, not reallocated
+    args = (
+        m,
+        mk.n_profiles,
+        mk.n_states,
+        mk.memory == 1,
+        float(values["alpha"]),
+        float(values["delta"]),
+        float(values["beta"]),
+        int(values["convergence_window"]),
+        history,
+    )
+    buffer = (
+        np.empty((CHUNK_PERIODS, n, 2)) if uniforms is None else None
+    )  # refilled, not reallocated
     while t < max_periods and not converged:
         if uniforms is None:
-            u = gen.random(out=buffer)  # the same numbers as CHUNK_PERIODS/DRAW_BLOCK blocks of DRAW_BLOCK
+            u = gen.random(
+                out=buffer
+            )  # the same numbers as CHUNK_PERIODS/DRAW_BLOCK blocks of DRAW_BLOCK
         else:
-            u = np.ascontiguousarray(uniforms[t:t + CHUNK_PERIODS])
+            u = np.ascontiguousarray(uniforms[t : t + CHUNK_PERIODS])
         todo = min(len(u), max_periods - t)
-        _, state, t, stable, converged = loop(q, greedy, value, profit_table, u, todo, state, t, stable, *args)
-    return {"q": q, "greedy": greedy, "state": state, "periods": t, "converged": converged, "history": history}
+        _, state, t, stable, converged = loop(
+            q, greedy, value, profit_table, u, todo, state, t, stable, *args
+        )
+    return {
+        "q": q,
+        "greedy": greedy,
+        "state": state,
+        "periods": t,
+        "converged": converged,
+        "history": history,
+    }
 
 
-def _run_chunk(seeds: list[int], values: dict, max_periods: int, record: int, engine: str,
-               uniforms: np.ndarray | None = None, initial_states: np.ndarray | None = None,
-               progress: bool | None = False) -> dict[str, Any]:
+def _run_chunk(
+    seeds: list[int],
+    values: dict,
+    max_periods: int,
+    record: int,
+    engine: str,
+    uniforms: np.ndarray | None = None,
+    initial_states: np.ndarray | None = None,
+    progress: bool | None = False,
+) -> dict[str, Any]:
     """Sessions ``seeds`` with ``engine`` ("numba" or "numpy"), results stacked by session.
     Module-level so that process pools and clusters can run it."""
     mk = market_from(values, "simulate")
@@ -330,20 +477,43 @@ def _run_chunk(seeds: list[int], values: dict, max_periods: int, record: int, en
         engine = "numpy"  # a worker without numba: same results, slower
     if uniforms is None:
         gens = [np.random.default_rng(s) for s in seeds]
-        states = np.array([mk.state_from_digits(g.integers(mk.m, size=n * mk.memory)) for g in gens], dtype=np.int64)
+        states = np.array(
+            [mk.state_from_digits(g.integers(mk.m, size=n * mk.memory)) for g in gens],
+            dtype=np.int64,
+        )
     else:
         gens, states = None, np.asarray(initial_states, dtype=np.int64)
-    with progress_bar(S, desc=f"Calvano sessions ({engine})", unit="session", progress=progress) as bar:
+    with progress_bar(
+        S, desc=f"Calvano sessions ({engine})", unit="session", progress=progress
+    ) as bar:
         if engine == "numpy":
             from mesa_models.collusion._calvano_batch import run_batch  # noqa: PLC0415
 
-            out = run_batch(mk, values, gens, states, max_periods, uniforms, record,
-                            on_finished=lambda done, t: (bar.update(done), bar.set_postfix(period=f"{t:,}")))
+            out = run_batch(
+                mk,
+                values,
+                gens,
+                states,
+                max_periods,
+                uniforms,
+                record,
+                on_finished=lambda done, t: (bar.update(done), bar.set_postfix(period=f"{t:,}")),
+            )
         else:
             parts = []
             for j in range(S):
-                parts.append(_run_compiled(mk, values, seeds[j], int(states[j]), None if gens is None else gens[j],
-                                           max_periods, None if uniforms is None else uniforms[:, j], record))
+                parts.append(
+                    _run_compiled(
+                        mk,
+                        values,
+                        seeds[j],
+                        int(states[j]),
+                        None if gens is None else gens[j],
+                        max_periods,
+                        None if uniforms is None else uniforms[:, j],
+                        record,
+                    )
+                )
                 bar.update(1)
             out = {key: np.stack([p[key] for p in parts]) for key in parts[0]}
     out["engine"] = engine
@@ -395,22 +565,53 @@ def simulate(
     n, ns, m = mk.n_firms, mk.n_states, mk.m
     require(_is_int(record) and record >= 0, "record", record, "an integer >= 0", owner)
     if seeds is None:
-        require(n_sessions is not None, "n_sessions", n_sessions, "an integer >= 1 (or pass seeds=)", owner)
-        require(_is_int(n_sessions) and n_sessions >= 1, "n_sessions", n_sessions, "an integer >= 1 (or pass seeds=)", owner)
+        require(
+            n_sessions is not None,
+            "n_sessions",
+            n_sessions,
+            "an integer >= 1 (or pass seeds=)",
+            owner,
+        )
+        require(
+            _is_int(n_sessions) and n_sessions >= 1,
+            "n_sessions",
+            n_sessions,
+            "an integer >= 1 (or pass seeds=)",
+            owner,
+        )
         _check_memory(int(n_sessions), n, ns, m, int(record), 1, "n_sessions", n_sessions, owner)
         seeds = range(int(n_sessions))
     else:
-        require(n_sessions is None, "n_sessions", n_sessions, "None when seeds= is given (pass one or the other)", owner)
-        require(isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes), "seeds", seeds,
-                "a list of integer seeds >= 0", owner)
+        require(
+            n_sessions is None,
+            "n_sessions",
+            n_sessions,
+            "None when seeds= is given (pass one or the other)",
+            owner,
+        )
+        require(
+            isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes),
+            "seeds",
+            seeds,
+            "a list of integer seeds >= 0",
+            owner,
+        )
         if hasattr(seeds, "__len__"):
-            _check_memory(len(seeds), n, ns, m, int(record), 1, "seeds", f"{len(seeds):,} seeds", owner)
+            _check_memory(
+                len(seeds), n, ns, m, int(record), 1, "seeds", f"{len(seeds):,} seeds", owner
+            )
         seeds = list(seeds)
         require(all(_is_int(s) and s >= 0 for s in seeds), "seeds", seeds, "integers >= 0", owner)
     seeds = [int(s) for s in seeds]
     S = len(seeds)
     require(S >= 1, "seeds", seeds, "at least one integer >= 0", owner)
-    require(_is_int(max_periods) and max_periods >= 1, "max_periods", max_periods, "an integer >= 1", owner)
+    require(
+        _is_int(max_periods) and max_periods >= 1,
+        "max_periods",
+        max_periods,
+        "an integer >= 1",
+        owner,
+    )
     require(engine in ENGINES, "engine", engine, f"one of {', '.join(map(repr, ENGINES))}", owner)
     if not isinstance(cache, bool):
         raise TypeError(f"{owner}: parameter 'cache' got {cache!r}; expected True or False")
@@ -419,52 +620,107 @@ def simulate(
     if engine == "auto":
         engine = "numba" if _kernel() is not None else "numpy"
     elif engine == "numba" and _kernel() is None:
-        raise ValueError(f"{owner}: parameter 'engine' got 'numba', but numba cannot be imported here; "
-                         "use engine='auto' or 'numpy' (same results, slower)")
+        raise ValueError(
+            f"{owner}: parameter 'engine' got 'numba', but numba cannot be imported here; "
+            "use engine='auto' or 'numpy' (same results, slower)"
+        )
     copies = 2 if engine == "numpy" and not parallel else 1  # the NumPy engine keeps a working copy
-    _check_memory(S, n, ns, m, record, copies, "n_sessions" if n_sessions is not None else "seeds",
-                  n_sessions if n_sessions is not None else f"{S:,} seeds", owner)
+    _check_memory(
+        S,
+        n,
+        ns,
+        m,
+        record,
+        copies,
+        "n_sessions" if n_sessions is not None else "seeds",
+        n_sessions if n_sessions is not None else f"{S:,} seeds",
+        owner,
+    )
     if uniforms is not None:
         require(not parallel, "uniforms", "an array", "only without workers= or executor=", owner)
         uniforms = np.asarray(uniforms, dtype=float)
-        require(uniforms.ndim == 4 and uniforms.shape[1:] == (S, n, 2), "uniforms", uniforms.shape,
-                f"an array of shape (periods, {S}, {n}, 2)", owner)
-        require(initial_states is not None and np.shape(initial_states) == (S,), "initial_states",
-                initial_states, f"{S} state indices when uniforms= is given", owner)
+        require(
+            uniforms.ndim == 4 and uniforms.shape[1:] == (S, n, 2),
+            "uniforms",
+            uniforms.shape,
+            f"an array of shape (periods, {S}, {n}, 2)",
+            owner,
+        )
+        require(
+            initial_states is not None and np.shape(initial_states) == (S,),
+            "initial_states",
+            initial_states,
+            f"{S} state indices when uniforms= is given",
+            owner,
+        )
         states = np.asarray(initial_states)
-        require(np.issubdtype(states.dtype, np.integer) and bool(((states >= 0) & (states < ns)).all()),
-                "initial_states", initial_states, f"integers in [0, {ns - 1}]", owner)
+        require(
+            np.issubdtype(states.dtype, np.integer) and bool(((states >= 0) & (states < ns)).all()),
+            "initial_states",
+            initial_states,
+            f"integers in [0, {ns - 1}]",
+            owner,
+        )
         max_periods = min(max_periods, len(uniforms))
     else:
-        require(initial_states is None, "initial_states", initial_states, "None unless uniforms= is given", owner)
+        require(
+            initial_states is None,
+            "initial_states",
+            initial_states,
+            "None unless uniforms= is given",
+            owner,
+        )
 
     start = time.perf_counter()
     use_cache = cache and uniforms is None and record == 0
     keys = [_cache_key(seed, values, max_periods, engine) for seed in seeds] if use_cache else []
     todo = [seed for seed, key in zip(seeds, keys) if key not in _CACHE] if use_cache else seeds
     if todo and not parallel:
-        out = _run_chunk(todo, values, max_periods, record, engine, uniforms, initial_states, progress)
+        out = _run_chunk(
+            todo, values, max_periods, record, engine, uniforms, initial_states, progress
+        )
     elif todo:
         size = _task_size(len(todo), engine, workers)
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         jobs = [(chunk, values, max_periods, record, engine) for chunk in chunks]
-        parts = map_ordered(_run_chunk, jobs, workers=workers, executor=executor, progress=progress,
-                            desc=f"Calvano sessions ({engine})", unit="session", weights=[len(c) for c in chunks],
-                            owner=owner)
+        parts = map_ordered(
+            _run_chunk,
+            jobs,
+            workers=workers,
+            executor=executor,
+            progress=progress,
+            desc=f"Calvano sessions ({engine})",
+            unit="session",
+            weights=[len(c) for c in chunks],
+            owner=owner,
+        )
         out = {key: np.concatenate([p[key] for p in parts]) for key in _FIELDS}
         out["engine"] = "+".join(sorted({p["engine"] for p in parts}))
     if use_cache:
         if todo:
             for j, seed in enumerate(todo):
-                _remember(_cache_key(seed, values, max_periods, engine), {key: out[key][j] for key in _FIELDS})
+                _remember(
+                    _cache_key(seed, values, max_periods, engine),
+                    {key: out[key][j] for key in _FIELDS},
+                )
         sessions = [_CACHE[key] for key in keys]
         for key in keys:
             _CACHE.move_to_end(key)
         out = {key: np.stack([session[key] for session in sessions]) for key in _FIELDS}
         out["engine"] = engine
-    return Batch(mk, values, seeds, out["q"], out["greedy"], np.asarray(out["state"], dtype=np.int64),
-                 np.asarray(out["periods"], dtype=np.int64), np.asarray(out["converged"], dtype=bool),
-                 out["history"] if record else None, time.perf_counter() - start, out["engine"])
+    return Batch(
+        mk,
+        values,
+        seeds,
+        out["q"],
+        out["greedy"],
+        np.asarray(out["state"], dtype=np.int64),
+        np.asarray(out["periods"], dtype=np.int64),
+        np.asarray(out["converged"], dtype=bool),
+        out["history"] if record else None,
+        time.perf_counter() - start,
+        out["engine"],
+    )
 
 
 # -- finished sessions are remembered, so that the same session is never played twice -----------
@@ -480,7 +736,9 @@ def _cache_key(seed: int, values: dict, max_periods: int, engine: str) -> tuple:
 
 
 def _remember(key: tuple, session: dict[str, np.ndarray]) -> None:
-    session = {k: np.array(v, copy=True) for k, v in session.items()}  # Batch arrays stay the caller's
+    session = {
+        k: np.array(v, copy=True) for k, v in session.items()
+    }  # Batch arrays stay the caller's
     size = sum(v.nbytes for v in session.values())
     if key in _CACHE or size > CACHE_BYTES:
         return
@@ -497,7 +755,9 @@ def clear_cache() -> None:
     _CACHE_SIZE[0] = 0
 
 
-def _check_memory(S: int, n: int, ns: int, m: int, record: int, copies: int, name: str, value: Any, owner: str) -> None:
+def _check_memory(
+    S: int, n: int, ns: int, m: int, record: int, copies: int, name: str, value: Any, owner: str
+) -> None:
     """Refuse, before any work, a call whose Q-tables (and recorded prices) exceed
     :data:`MAX_BATCH_BYTES`; the message names the parameter, the estimate and the limit."""
     q_bytes = S * n * ns * m * 8 * copies
@@ -510,11 +770,15 @@ def _check_memory(S: int, n: int, ns: int, m: int, record: int, copies: int, nam
         what = f"recording {record:,} periods of prices for {S:,} sessions needs about {need / 1e9:,.1f} GB"
         advice = "record fewer periods or sessions"
     else:
-        what = (f"{S:,} sessions with {n} firms, {ns:,} states and {m} prices need about {need / 1e9:,.1f} GB "
-                "for their Q-tables")
+        what = (
+            f"{S:,} sessions with {n} firms, {ns:,} states and {m} prices need about {need / 1e9:,.1f} GB "
+            "for their Q-tables"
+        )
         advice = "run fewer sessions per call (seeds=...) or lower m, memory or n_firms"
-    raise ValueError(f"{owner}: parameter {name!r} got {value!r}: {what} (limit {MAX_BATCH_BYTES / 1e9:.1f} GB, "
-                     f"mesa_models.collusion.calvano_fast.MAX_BATCH_BYTES); {advice}")
+    raise ValueError(
+        f"{owner}: parameter {name!r} got {value!r}: {what} (limit {MAX_BATCH_BYTES / 1e9:.1f} GB, "
+        f"mesa_models.collusion.calvano_fast.MAX_BATCH_BYTES); {advice}"
+    )
 
 
 def _task_size(S: int, engine: str, workers: int | None) -> int:

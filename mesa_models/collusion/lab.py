@@ -78,9 +78,21 @@ def lab_batch(delta: float, seeds: Iterable[int] = SESSION_SEEDS) -> Batch:
     """Calvano sessions at the paper's scale with discount factor ``delta`` (cached, so the
     lab, its checks and the tests share them)."""
     delta = CALVANO_PARAMS["delta"].validate(delta, "lab_batch")
-    require(isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes), "seeds", seeds, "a list of integer seeds", "lab_batch")
+    require(
+        isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes),
+        "seeds",
+        seeds,
+        "a list of integer seeds",
+        "lab_batch",
+    )
     seeds = tuple(validate_rng(seed, "lab_batch", "seeds") for seed in seeds)
-    require(len(seeds) >= 1 and None not in seeds, "seeds", seeds, "at least one integer seed >= 0", "lab_batch")
+    require(
+        len(seeds) >= 1 and None not in seeds,
+        "seeds",
+        seeds,
+        "at least one integer seed >= 0",
+        "lab_batch",
+    )
     return _lab_batch(delta, seeds)
 
 
@@ -89,7 +101,9 @@ def _lab_batch(delta: float, seeds: tuple[int, ...]) -> Batch:
     return simulate(seeds=seeds, delta=delta)
 
 
-def collusion_dataset(periods: int = 60, noise: float = 0.05, rng: Any = 0, label: str = "screen") -> tuple[np.ndarray, np.ndarray]:
+def collusion_dataset(
+    periods: int = 60, noise: float = 0.05, rng: Any = 0, label: str = "screen"
+) -> tuple[np.ndarray, np.ndarray]:
     """Price histories of 24 sessions at the paper's scale and their labels.
 
     Twelve sessions with patient firms (delta = 0.95), then twelve with myopic firms
@@ -104,8 +118,12 @@ def collusion_dataset(periods: int = 60, noise: float = 0.05, rng: Any = 0, labe
     (:meth:`Batch.punishes`).
     """
     owner = "collusion_dataset"
-    periods = Param("periods", 60, "periods per history", "periods", low=1, high=10_000).validate(periods, owner)
-    noise = Param("noise", 0.05, "chance of a random price", "probability", low=0, high=1).validate(noise, owner)
+    periods = Param("periods", 60, "periods per history", "periods", low=1, high=10_000).validate(
+        periods, owner
+    )
+    noise = Param("noise", 0.05, "chance of a random price", "probability", low=0, high=1).validate(
+        noise, owner
+    )
     validate_rng(rng, owner)
     require(label in LABELS, "label", label, f"one of {', '.join(map(repr, LABELS))}", owner)
     histories, labels = [], []
@@ -126,17 +144,36 @@ def precision_recall(predicted: Sequence[bool], truth: Sequence[bool]) -> tuple[
             array = np.asarray(values)
         except Exception:  # noqa: BLE001 - anything that is not a sequence
             array = np.asarray(None)
-        require(array.ndim == 1 and (array.dtype == bool or (array.size == 0)), name, show(values),
-                "a sequence of True/False, one per session", owner)
+        require(
+            array.ndim == 1 and (array.dtype == bool or (array.size == 0)),
+            name,
+            show(values),
+            "a sequence of True/False, one per session",
+            owner,
+        )
         arrays.append(array.astype(bool))
     predicted, truth = arrays
-    require(len(predicted) == len(truth), "predicted", f"{len(predicted)} values", f"one per session in truth ({len(truth)})", owner)
+    require(
+        len(predicted) == len(truth),
+        "predicted",
+        f"{len(predicted)} values",
+        f"one per session in truth ({len(truth)})",
+        owner,
+    )
     hits = np.sum(predicted & truth)
-    return (float(hits / predicted.sum()) if predicted.sum() else 0.0, float(hits / truth.sum()) if truth.sum() else 0.0)
+    return (
+        float(hits / predicted.sum()) if predicted.sum() else 0.0,
+        float(hits / truth.sum()) if truth.sum() else 0.0,
+    )
 
 
-def social_cost(audit_policy: Callable | None = None, audit_prob: float = 0.0, seeds: Iterable[int] = AUDIT_SEEDS,
-                steps: int = AUDIT_STEPS, **params: Any) -> float:
+def social_cost(
+    audit_policy: Callable | None = None,
+    audit_prob: float = 0.0,
+    seeds: Iterable[int] = AUDIT_SEEDS,
+    steps: int = AUDIT_STEPS,
+    **params: Any,
+) -> float:
     """Mean third-party harm plus audit cost per interaction over the second half of
     ``steps`` rounds of :class:`SecretToolsModel`, averaged over ``seeds``.
 
@@ -146,19 +183,32 @@ def social_cost(audit_policy: Callable | None = None, audit_prob: float = 0.0, s
     """
     owner = "social_cost"
     if audit_policy is not None and not callable(audit_policy):
-        raise TypeError(f"{owner}: parameter 'audit_policy' got {audit_policy!r}; expected None or a function model -> probability")
-    require(isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes), "seeds", seeds, "a list of integer seeds", owner)
+        raise TypeError(
+            f"{owner}: parameter 'audit_policy' got {audit_policy!r}; expected None or a function model -> probability"
+        )
+    require(
+        isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes),
+        "seeds",
+        seeds,
+        "a list of integer seeds",
+        owner,
+    )
     seeds = list(seeds)
     require(len(seeds) >= 1, "seeds", seeds, "at least one integer seed >= 0", owner)
     for seed in seeds:
         require(seed is not None, "seeds", seeds, "integer seeds >= 0", owner)
         validate_rng(seed, owner, "seeds")
-    steps = Param("steps", AUDIT_STEPS, "rounds per run", "rounds", low=2, high=100_000).validate(steps, owner)
+    steps = Param("steps", AUDIT_STEPS, "rounds per run", "rounds", low=2, high=100_000).validate(
+        steps, owner
+    )
     SecretToolsModel.params.resolve({"audit_prob": audit_prob, **params}, owner)
     costs = []
     for seed in seeds:
-        frame = run(SecretToolsModel(rng=seed, audit_policy=audit_policy, audit_prob=audit_prob, **params), steps)
-        costs.append(frame["social_cost"].iloc[steps // 2 + 1:].mean())
+        frame = run(
+            SecretToolsModel(rng=seed, audit_policy=audit_policy, audit_prob=audit_prob, **params),
+            steps,
+        )
+        costs.append(frame["social_cost"].iloc[steps // 2 + 1 :].mean())
     return float(np.mean(costs))
 
 
@@ -172,10 +222,17 @@ def best_fixed_audit(**params: Any) -> tuple[float, float]:
     (:func:`social_cost`) for these model parameters, and that cost: ``(p, cost)``.
     E.g. ``best_fixed_audit(detection=0.3)`` for an auditor that recognises 30 % of covert uses."""
     SecretToolsModel.params.resolve(params, "best_fixed_audit")
-    require("audit_prob" not in params, "audit_prob", params.get("audit_prob"), "not given (this function searches over it)",
-            "best_fixed_audit")
+    require(
+        "audit_prob" not in params,
+        "audit_prob",
+        params.get("audit_prob"),
+        "not given (this function searches over it)",
+        "best_fixed_audit",
+    )
     defaults = SecretToolsModel.params.defaults()
-    setting = tuple(sorted((k, v) for k, v in params.items() if v != defaults[k]))  # one cache entry per model
+    setting = tuple(
+        sorted((k, v) for k, v in params.items() if v != defaults[k])
+    )  # one cache entry per model
     costs = _fixed_costs(setting)
     best = min(costs, key=costs.get)
     return best, costs[best]
@@ -201,7 +258,10 @@ def reference_policy(model: SecretToolsModel) -> float:
 
 def reference_profit_gain_by_delta(deltas: Sequence[float], seeds: Sequence[int]) -> list[float]:
     """Exercise 4: mean profit gain of the sessions ``seeds`` for each discount factor."""
-    return [float(lab_batch(float(d), tuple(int(s) for s in seeds)).profit_gain().mean()) for d in deltas]
+    return [
+        float(lab_batch(float(d), tuple(int(s) for s in seeds)).profit_gain().mean())
+        for d in deltas
+    ]
 
 
 # -- Exercise 1: the profit gain ----------------------------------------------------------------
@@ -212,7 +272,11 @@ def _ex1_cases() -> list[dict[str, Any]]:
     mk = Market()
     cases = vary(
         EX1_BASE,
-        prices=[np.array([mk.nash_price] * 2), np.array([mk.monopoly_price] * 2), np.array([1.9, 1.5])],
+        prices=[
+            np.array([mk.nash_price] * 2),
+            np.array([mk.monopoly_price] * 2),
+            np.array([1.9, 1.5]),
+        ],
         market=[Market(c=0.8), Market(mu=0.5)],
     )
     cases.append({"prices": np.array([1.5, 1.6, 1.7]), "market": Market(n_firms=3)})
@@ -227,9 +291,10 @@ def check_exercise_1(profit_gain_of: Callable) -> Verdict:
         expect_matches(profit_gain_of, reference_profit_gain, _ex1_cases(), tol=1e-9)
 
     return run_check(
-        "Exercise 1 — the profit gain Delta", test,
+        "Exercise 1 — the profit gain Delta",
+        test,
         hint="Take the profits from the market you are given (not a global one), normalise each firm's profit between "
-             "that market's Nash and monopoly profits, and return one number: the average over the firms.",
+        "that market's Nash and monopoly profits, and return one number: the average over the firms.",
     )
 
 
@@ -251,19 +316,26 @@ def check_exercise_2(detector: Callable) -> Verdict:
             flags = []
             for j, history in enumerate(histories):
                 flag = call(detector, history)
-                flags.append(expect_type(flag, "bool", f"detector(history of session {j}, {periods} periods)"))
+                flags.append(
+                    expect_type(
+                        flag, "bool", f"detector(history of session {j}, {periods} periods)"
+                    )
+                )
             precision, recall = precision_recall(flags, truth)
             which = "the lab's histories" if rng == 0 else f"fresh histories of {periods} periods"
-            expect(precision >= EX2_PRECISION and recall >= EX2_RECALL,
-                   f"on {which} your detector flags {sum(flags)} of {len(flags)} sessions: "
-                   f"precision {precision:.2f}, recall {recall:.2f} ({int(truth.sum())} sessions are supra-competitive); "
-                   f"expected precision >= {EX2_PRECISION} and recall >= {EX2_RECALL}")
+            expect(
+                precision >= EX2_PRECISION and recall >= EX2_RECALL,
+                f"on {which} your detector flags {sum(flags)} of {len(flags)} sessions: "
+                f"precision {precision:.2f}, recall {recall:.2f} ({int(truth.sum())} sessions are supra-competitive); "
+                f"expected precision >= {EX2_PRECISION} and recall >= {EX2_RECALL}",
+            )
 
     return run_check(
-        "Exercise 2 — a collusion screen", test,
+        "Exercise 2 — a collusion screen",
+        test,
         hint="Prices alone hide the demand side: turn the observed prices into the profit gain they imply (you know the "
-             "market), and choose the threshold on the training histories, where shocks pull observed profits below "
-             "the learned ones. Work with the history whatever its length, and do not change it.",
+        "market), and choose the threshold on the training histories, where shocks pull observed profits below "
+        "the learned ones. Work with the history whatever its length, and do not change it.",
     )
 
 
@@ -271,7 +343,11 @@ def check_exercise_2(detector: Callable) -> Verdict:
 def _describe(setting: dict[str, Any]) -> str:
     if not setting:
         return "at the baseline (gain 1, fine 4, detection 1)"
-    return "with " + ", ".join(f"{k} = {show(v)}" for k, v in setting.items()) + " (the rest at the baseline)"
+    return (
+        "with "
+        + ", ".join(f"{k} = {show(v)}" for k, v in setting.items())
+        + " (the rest at the baseline)"
+    )
 
 
 def check_exercise_3(audit_policy: Callable) -> Verdict:
@@ -285,24 +361,37 @@ def check_exercise_3(audit_policy: Callable) -> Verdict:
             model = SecretToolsModel(rng=0, **setting)
             model.run_for(20)
             before = {k: getattr(model, k) for k in model.param_values}
-            expect_type(call(audit_policy, model), "probability", f"audit_policy(model {_describe(setting)})")
+            expect_type(
+                call(audit_policy, model),
+                "probability",
+                f"audit_policy(model {_describe(setting)})",
+            )
             changed = {k: getattr(model, k) for k, v in before.items() if getattr(model, k) != v}
-            expect(not changed, f"audit_policy changed the model's parameters ({', '.join(f'{k} -> {show(v)}' for k, v in changed.items())}); "
-                                "a policy reads the model, it does not rewrite the fine or the gain")
-        expect_reproducible(lambda seed: social_cost(audit_policy, seeds=(seed,), steps=60), "social_cost(audit_policy)")
+            expect(
+                not changed,
+                f"audit_policy changed the model's parameters ({', '.join(f'{k} -> {show(v)}' for k, v in changed.items())}); "
+                "a policy reads the model, it does not rewrite the fine or the gain",
+            )
+        expect_reproducible(
+            lambda seed: social_cost(audit_policy, seeds=(seed,), steps=60),
+            "social_cost(audit_policy)",
+        )
         for setting in AUDIT_SETTINGS:
             best_p, best_cost = best_fixed_audit(**setting)
             mine = social_cost(audit_policy, **setting)
-            expect(mine <= AUDIT_TOLERANCE * best_cost,
-                   f"{_describe(setting)} your policy's harm + audit cost is {mine:.3f} per interaction, but a fixed audit "
-                   f"rate p = {best_p} gives {best_cost:.3f}; within {AUDIT_TOLERANCE - 1:.0%} was expected. "
-                   f"Does your policy respond to {', '.join(setting) if setting else 'the gain, the fine and the detection rate'}?")
+            expect(
+                mine <= AUDIT_TOLERANCE * best_cost,
+                f"{_describe(setting)} your policy's harm + audit cost is {mine:.3f} per interaction, but a fixed audit "
+                f"rate p = {best_p} gives {best_cost:.3f}; within {AUDIT_TOLERANCE - 1:.0%} was expected. "
+                f"Does your policy respond to {', '.join(setting) if setting else 'the gain, the fine and the detection rate'}?",
+            )
 
     return run_check(
-        "Exercise 3 — an audit policy", test,
+        "Exercise 3 — an audit policy",
+        test,
         hint="Deterrence needs p x detection x fine > gain: read all three from the model, whatever their values. Learners "
-             "estimate payoffs noisily, so audit well above the break-even rate, but not always at 1 (audits cost). "
-             "Return a plain probability and draw no random numbers.",
+        "estimate payoffs noisily, so audit well above the break-even rate, but not always at 1 (audits cost). "
+        "Return a plain probability and draw no random numbers.",
     )
 
 
@@ -321,17 +410,23 @@ def check_exercise_4(profit_gain_by_delta: Callable) -> Verdict:
     def test() -> None:
         expect_type(profit_gain_by_delta, "callable", "what you passed")
         for case in _ex4_cases():
-            label = f"profit_gain_by_delta(deltas={show(case['deltas'])}, seeds={show(case['seeds'])})"
-            got = expect_type(call(profit_gain_by_delta, *case.values()), (list, tuple, np.ndarray), label)
-            expect(np.ndim(got) == 1 and len(got) == len(case["deltas"]),
-                   f"{label} should return one mean profit gain per discount factor ({len(case['deltas'])}), got {show(got)}")
+            label = (
+                f"profit_gain_by_delta(deltas={show(case['deltas'])}, seeds={show(case['seeds'])})"
+            )
+            got = expect_type(
+                call(profit_gain_by_delta, *case.values()), (list, tuple, np.ndarray), label
+            )
+            expect(
+                np.ndim(got) == 1 and len(got) == len(case["deltas"]),
+                f"{label} should return one mean profit gain per discount factor ({len(case['deltas'])}), got {show(got)}",
+            )
             got = [expect_type(value, "number", f"each value {label} returns") for value in got]
             want = reference_profit_gain_by_delta(*case.values())
             expect(same(got, want), f"{label} should be {show(want)}, got {show(got)}")
 
     return run_check(
-        "Exercise 4 — patience and collusion", test,
+        "Exercise 4 — patience and collusion",
+        test,
         hint="For each discount factor, in the order given: simulate the sessions with the seeds you are given (at the "
-             "paper's default schedule) and take the mean of their profit gains. Return a list of numbers.",
+        "paper's default schedule) and take the mean of their profit gains. Return a list of numbers.",
     )
-

@@ -48,7 +48,15 @@ USE, REFRAIN = 1, 0
 
 
 _ADVANTAGE = Param("advantage", 0.0, "value of using the tool minus refraining", "payoff units")
-_TEMPERATURE = Param("temperature", 0.2, "randomness of the logit choice", "payoff units", low=0, high=1e6, low_open=True)
+_TEMPERATURE = Param(
+    "temperature",
+    0.2,
+    "randomness of the logit choice",
+    "payoff units",
+    low=0,
+    high=1e6,
+    low_open=True,
+)
 
 
 def logit_use_probability(advantage: float, temperature: float) -> float:
@@ -98,18 +106,75 @@ class SecretToolsModel(RiskModel):
     """
 
     params = Params(
-        Param("n_agents", 20, "competing agents (paired at random each round)", "agents", low=2, high=2000, step=2),
-        Param("tool_granted", True, "is the covert tool in the agents' manifest (False = least privilege)"),
-        Param("gain", 1.0, "payoff to the agent that uses the tool", "payoff units", low=0, high=10),
-        Param("spillover", 0.5, "payoff to the user's partner from a use (the pair gains jointly)", "payoff units", low=0, high=10),
+        Param(
+            "n_agents",
+            20,
+            "competing agents (paired at random each round)",
+            "agents",
+            low=2,
+            high=2000,
+            step=2,
+        ),
+        Param(
+            "tool_granted",
+            True,
+            "is the covert tool in the agents' manifest (False = least privilege)",
+        ),
+        Param(
+            "gain", 1.0, "payoff to the agent that uses the tool", "payoff units", low=0, high=10
+        ),
+        Param(
+            "spillover",
+            0.5,
+            "payoff to the user's partner from a use (the pair gains jointly)",
+            "payoff units",
+            low=0,
+            high=10,
+        ),
         Param("harm", 2.0, "third party's loss per use", "payoff units", low=0, high=20),
-        Param("audit_prob", 0.0, "chance the auditor looks at an interaction", "probability", low=0, high=1, step=0.05),
-        Param("detection", 1.0, "chance an audited covert use is recognised (< 1: steganography)", "probability", low=0, high=1, step=0.05),
+        Param(
+            "audit_prob",
+            0.0,
+            "chance the auditor looks at an interaction",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "detection",
+            1.0,
+            "chance an audited covert use is recognised (< 1: steganography)",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
         Param("fine", 4.0, "fine per recognised use", "payoff units", low=0, high=100),
-        Param("audit_cost", 0.3, "cost of auditing one interaction", "payoff units", low=0, high=10),
+        Param(
+            "audit_cost", 0.3, "cost of auditing one interaction", "payoff units", low=0, high=10
+        ),
         Param("audit_announced", False, "agents know whether this interaction is logged"),
-        Param("learning_rate", 0.1, "step size of the payoff averages", "", low=0, high=1, low_open=True, step=0.01),
-        Param("temperature", 0.2, "randomness of the logit choice", "payoff units", low=0, high=10, low_open=True, step=0.05),
+        Param(
+            "learning_rate",
+            0.1,
+            "step size of the payoff averages",
+            "",
+            low=0,
+            high=1,
+            low_open=True,
+            step=0.01,
+        ),
+        Param(
+            "temperature",
+            0.2,
+            "randomness of the logit choice",
+            "payoff units",
+            low=0,
+            high=10,
+            low_open=True,
+            step=0.05,
+        ),
     )
     reporters = {
         "covert_rate": "covert_rate",
@@ -121,12 +186,25 @@ class SecretToolsModel(RiskModel):
     }
     default_plots = ("covert_rate", "social_cost")
 
-    def __init__(self, *, audit_policy: Callable[[SecretToolsModel], float] | None = None, rng: Any = None,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        audit_policy: Callable[[SecretToolsModel], float] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
-        require(self.n_agents % 2 == 0, "n_agents", self.n_agents, "an even number (agents meet in pairs)", "SecretToolsModel")
+        require(
+            self.n_agents % 2 == 0,
+            "n_agents",
+            self.n_agents,
+            "an even number (agents meet in pairs)",
+            "SecretToolsModel",
+        )
         if audit_policy is not None and not callable(audit_policy):
-            raise TypeError(f"SecretToolsModel: parameter 'audit_policy' got {audit_policy!r}; expected a function model -> probability")
+            raise TypeError(
+                f"SecretToolsModel: parameter 'audit_policy' got {audit_policy!r}; expected a function model -> probability"
+            )
         self.audit_policy = audit_policy
         for _ in range(self.n_agents):
             ToolAgent(self)
@@ -142,8 +220,14 @@ class SecretToolsModel(RiskModel):
             return self.audit_prob
         p = self.audit_policy(self)
         name = getattr(self.audit_policy, "__name__", "audit_policy")
-        if isinstance(p, bool) or not isinstance(p, int | float | np.floating | np.integer) or not 0 <= p <= 1:
-            raise ValueError(f"audit policy {name!r} returned {p!r}; allowed: a probability in [0, 1]")
+        if (
+            isinstance(p, bool)
+            or not isinstance(p, int | float | np.floating | np.integer)
+            or not 0 <= p <= 1
+        ):
+            raise ValueError(
+                f"audit policy {name!r} returned {p!r}; allowed: a probability in [0, 1]"
+            )
         return float(p)
 
     def step(self) -> None:
@@ -151,7 +235,7 @@ class SecretToolsModel(RiskModel):
         p_audit = self.current_audit_prob()
         agents = list(self.agents)
         self.random.shuffle(agents)
-        pairs = [agents[i:i + 2] for i in range(0, len(agents), 2)]
+        pairs = [agents[i : i + 2] for i in range(0, len(agents), 2)]
         uses = harm = cost = fines = 0.0
         for pair in pairs:
             audited = self.random.random() < p_audit

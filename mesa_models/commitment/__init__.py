@@ -38,7 +38,11 @@ from mesa_models.commitment.indirect_reciprocity import (
     standing,
     stern_judging,
 )
-from mesa_models.commitment.indirect_reciprocity_fast import ReputationRuns, simulate, threshold_sweep
+from mesa_models.commitment.indirect_reciprocity_fast import (
+    ReputationRuns,
+    simulate,
+    threshold_sweep,
+)
 from mesa_models.commitment.plots import known_share, plot_threshold
 from mesa_models.commitment.program_equilibrium import (
     PROGRAMS,
@@ -54,11 +58,41 @@ from mesa_models.commitment.program_equilibrium import (
 )
 
 __all__ = [
-    "CHICKEN_STRATEGIES", "ChickenPopulation", "CommitAt", "Commitment", "ConditionalCommitment",
-    "RigidCommitment", "Yielder", "crash_rate", "expected_match", "payoff_matrix", "play_chicken",
-    "replicator", "simultaneous_probability",
-    "NORMS", "IndirectReciprocity", "Member", "image_scoring", "norm_table", "reputation_fixed_point",
-    "shunning", "standing", "stern_judging", "ReputationRuns", "simulate", "plot_threshold", "known_share",
-    "PROGRAMS", "AlwaysCooperate", "AlwaysDefect", "CliqueBot", "Impostor", "Program", "ProgramDilemma",
-    "cooperation_probability", "play_programs", "program_payoff_matrix", "threshold_sweep",
+    "CHICKEN_STRATEGIES",
+    "ChickenPopulation",
+    "CommitAt",
+    "Commitment",
+    "ConditionalCommitment",
+    "RigidCommitment",
+    "Yielder",
+    "crash_rate",
+    "expected_match",
+    "payoff_matrix",
+    "play_chicken",
+    "replicator",
+    "simultaneous_probability",
+    "NORMS",
+    "IndirectReciprocity",
+    "Member",
+    "image_scoring",
+    "norm_table",
+    "reputation_fixed_point",
+    "shunning",
+    "standing",
+    "stern_judging",
+    "ReputationRuns",
+    "simulate",
+    "plot_threshold",
+    "known_share",
+    "PROGRAMS",
+    "AlwaysCooperate",
+    "AlwaysDefect",
+    "CliqueBot",
+    "Impostor",
+    "Program",
+    "ProgramDilemma",
+    "cooperation_probability",
+    "play_programs",
+    "program_payoff_matrix",
+    "threshold_sweep",
 ]

@@ -93,10 +93,14 @@ class Commitment:
 
     # Exact analysis (used by payoff_matrix); built-ins override these.
     def tick_distribution(self, window: int) -> dict[int | None, float]:
-        raise NotImplementedError(f"{type(self).__name__} has no exact tick distribution; use crash_rate()")
+        raise NotImplementedError(
+            f"{type(self).__name__} has no exact tick distribution; use crash_rate()"
+        )
 
     def escape_probability(self, saw_commitment: bool) -> float:
-        raise NotImplementedError(f"{type(self).__name__} has no exact escape probability; use crash_rate()")
+        raise NotImplementedError(
+            f"{type(self).__name__} has no exact escape probability; use crash_rate()"
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -151,8 +155,12 @@ class CommitAt(Commitment):
     name = "fixed"
 
     def __init__(self, tick: int | None, conditional: bool = False) -> None:
-        if tick is not None and (isinstance(tick, bool) or not isinstance(tick, int | np.integer) or tick < 0):
-            raise ValueError(f"CommitAt: parameter 'tick' got {tick!r}; allowed: an integer >= 0 or None")
+        if tick is not None and (
+            isinstance(tick, bool) or not isinstance(tick, int | np.integer) or tick < 0
+        ):
+            raise ValueError(
+                f"CommitAt: parameter 'tick' got {tick!r}; allowed: an integer >= 0 or None"
+            )
         self.tick = None if tick is None else int(tick)
         self.conditional = bool(conditional)
 
@@ -173,14 +181,57 @@ class CommitAt(Commitment):
 
 
 #: Built-in strategies by the names the population model's parameters use.
-CHICKEN_STRATEGIES: dict[str, type[Commitment]] = {cls.name: cls for cls in (Yielder, RigidCommitment, ConditionalCommitment)}
+CHICKEN_STRATEGIES: dict[str, type[Commitment]] = {
+    cls.name: cls for cls in (Yielder, RigidCommitment, ConditionalCommitment)
+}
 
 CHICKEN_PARAMS = Params(
-    Param("window", 10, "ticks before play in which drivers can commit", "ticks", low=1, high=1_000, widget_max=40),
-    Param("delay", 2, "ticks before a commitment becomes visible to the other driver", "ticks", low=1, high=1_000, widget_max=20),
-    Param("cost", 0.1, "cost of making a commitment", "payoff", low=0, high=100, widget_max=2, step=0.05),
-    Param("crash_cost", 10.0, "loss to each driver in a crash", "payoff", low=0, high=1_000, widget_max=30),
-    Param("mistake", 0.0, "chance a driver commits by mistake (rigidly)", "probability", low=0, high=1, step=0.01),
+    Param(
+        "window",
+        10,
+        "ticks before play in which drivers can commit",
+        "ticks",
+        low=1,
+        high=1_000,
+        widget_max=40,
+    ),
+    Param(
+        "delay",
+        2,
+        "ticks before a commitment becomes visible to the other driver",
+        "ticks",
+        low=1,
+        high=1_000,
+        widget_max=20,
+    ),
+    Param(
+        "cost",
+        0.1,
+        "cost of making a commitment",
+        "payoff",
+        low=0,
+        high=100,
+        widget_max=2,
+        step=0.05,
+    ),
+    Param(
+        "crash_cost",
+        10.0,
+        "loss to each driver in a crash",
+        "payoff",
+        low=0,
+        high=1_000,
+        widget_max=30,
+    ),
+    Param(
+        "mistake",
+        0.0,
+        "chance a driver commits by mistake (rigidly)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
 )
 
 
@@ -236,8 +287,10 @@ def random_argument(name: str):
         if isinstance(value, _random.Random):
             return value
         if isinstance(value, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
-            raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected None, a non-negative integer "
-                            "seed or a random.Random")
+            raise TypeError(
+                f"{owner}: parameter {name!r} got {value!r}; expected None, a non-negative integer "
+                "seed or a random.Random"
+            )
         return seed(value, owner)
 
     return rule
@@ -245,12 +298,20 @@ def random_argument(name: str):
 
 def _settings(values: Mapping[str, Any], owner: str) -> dict[str, Any]:
     settings = {name: values[name] for name in CHICKEN_PARAMS}
-    require(settings["delay"] <= settings["window"] + 1, "delay", settings["delay"], f"at most window + 1 = {settings['window'] + 1}", owner)
+    require(
+        settings["delay"] <= settings["window"] + 1,
+        "delay",
+        settings["delay"],
+        f"at most window + 1 = {settings['window'] + 1}",
+        owner,
+    )
     return settings
 
 
 @validate_arguments(random=random_argument("random"))
-def play_chicken(a: Any, b: Any, *, random: _random.Random | int | None = None, **params: Any) -> MatchResult:
+def play_chicken(
+    a: Any, b: Any, *, random: _random.Random | int | None = None, **params: Any
+) -> MatchResult:
     """Play one match between strategies ``a`` and ``b`` (names, classes or instances).
 
     ``params`` are the declared parameters ``window``, ``delay``, ``cost``, ``crash_cost``
@@ -263,15 +324,23 @@ def play_chicken(a: Any, b: Any, *, random: _random.Random | int | None = None, 
     return _play((_strategy(a, "a", owner), _strategy(b, "b", owner)), settings, rnd)
 
 
-def _play(strategies: tuple[Commitment, Commitment], s: Mapping[str, Any], rnd: _random.Random) -> MatchResult:
+def _play(
+    strategies: tuple[Commitment, Commitment], s: Mapping[str, Any], rnd: _random.Random
+) -> MatchResult:
     """:func:`play_chicken` without the argument checks (settings already validated)."""
     window, delay = s["window"], s["delay"]
     planned: list[int | None] = []
     accidental: list[bool] = []
     for strategy in strategies:
         tick = strategy.commit_tick(window, rnd)
-        if tick is not None and (isinstance(tick, bool) or not isinstance(tick, int | np.integer) or not 0 <= tick < window):
-            raise ValueError(f"{strategy!r}.commit_tick({window}, random) returned {tick!r}; allowed: None or an integer in [0, {window})")
+        if tick is not None and (
+            isinstance(tick, bool)
+            or not isinstance(tick, int | np.integer)
+            or not 0 <= tick < window
+        ):
+            raise ValueError(
+                f"{strategy!r}.commit_tick({window}, random) returned {tick!r}; allowed: None or an integer in [0, {window})"
+            )
         slip = rnd.random() < s["mistake"]
         if tick is None and slip:
             tick = rnd.randrange(window)
@@ -288,13 +357,21 @@ def _play(strategies: tuple[Commitment, Commitment], s: Mapping[str, Any], rnd: 
             continue
         lapses = False if accidental[i] else strategy.escape(saw[i], rnd)
         if not isinstance(lapses, bool | np.bool_):
-            raise ValueError(f"{strategy!r}.escape({saw[i]}, random) returned {lapses!r}; allowed: True (swerve) or False (straight)")
+            raise ValueError(
+                f"{strategy!r}.escape({saw[i]}, random) returned {lapses!r}; allowed: True (swerve) or False (straight)"
+            )
         moves.append(SWERVE if lapses else STRAIGHT)
-    payoffs = outcome_payoffs(tuple(moves), (ticks[0] is not None, ticks[1] is not None), s["cost"], s["crash_cost"])
-    return MatchResult(ticks=ticks, accidental=tuple(accidental), saw=saw, moves=tuple(moves), payoffs=payoffs)
+    payoffs = outcome_payoffs(
+        tuple(moves), (ticks[0] is not None, ticks[1] is not None), s["cost"], s["crash_cost"]
+    )
+    return MatchResult(
+        ticks=ticks, accidental=tuple(accidental), saw=saw, moves=tuple(moves), payoffs=payoffs
+    )
 
 
-def resolve_commitments(planned: Sequence[int | None], accidental: Sequence[bool], delay: int) -> tuple[int | None, int | None]:
+def resolve_commitments(
+    planned: Sequence[int | None], accidental: Sequence[bool], delay: int
+) -> tuple[int | None, int | None]:
     """Who actually commits, and when: a planned (not accidental) commitment is dropped if
     the other's commitment became visible first (``other + delay <= own tick``)."""
     ticks = list(planned)
@@ -308,7 +385,9 @@ def resolve_commitments(planned: Sequence[int | None], accidental: Sequence[bool
     return ticks[0], ticks[1]
 
 
-def outcome_payoffs(moves: tuple[str, str], committed: tuple[bool, bool], cost: float, crash_cost: float) -> tuple[float, float]:
+def outcome_payoffs(
+    moves: tuple[str, str], committed: tuple[bool, bool], cost: float, crash_cost: float
+) -> tuple[float, float]:
     """Payoffs of a match from the moves, minus the commitment costs."""
     if moves == (STRAIGHT, STRAIGHT):
         base = (-crash_cost, -crash_cost)
@@ -321,7 +400,9 @@ def outcome_payoffs(moves: tuple[str, str], committed: tuple[bool, bool], cost: 
     return tuple(float(p - (cost if c else 0.0)) for p, c in zip(base, committed, strict=True))
 
 
-@validate_arguments(window=CHICKEN_PARAMS["window"], delay=Param("delay", 2, "ticks", low=1, high=1_000))
+@validate_arguments(
+    window=CHICKEN_PARAMS["window"], delay=Param("delay", 2, "ticks", low=1, high=1_000)
+)
 def simultaneous_probability(window: int, delay: int) -> float:
     """Chance that two commitments at independent uniform ticks of the window are less
     than ``delay`` ticks apart (neither driver sees the other's in time)."""
@@ -348,7 +429,9 @@ def expected_match(a: Any, b: Any, **params: Any) -> dict[str, float]:
         distribution = strategy.tick_distribution(window)
         for tick in distribution:
             if tick is not None and not 0 <= tick < window:
-                raise ValueError(f"{owner}: {strategy!r} plans tick {tick!r}; allowed: None or an integer in [0, {window})")
+                raise ValueError(
+                    f"{owner}: {strategy!r} plans tick {tick!r}; allowed: None or an integer in [0, {window})"
+                )
         for tick, p in distribution.items():
             if tick is None:
                 options.append((None, False, p * (1 - mistake)))
@@ -363,7 +446,9 @@ def expected_match(a: Any, b: Any, **params: Any) -> dict[str, float]:
             saw = [ticks[1 - i] is not None and ticks[1 - i] + delay <= window for i in (0, 1)]
             committed = (ticks[0] is not None, ticks[1] is not None)
             straight = [
-                0.0 if not committed[i] else (1.0 if (acc_a, acc_b)[i] else 1 - strategies[i].escape_probability(saw[i]))
+                0.0
+                if not committed[i]
+                else (1.0 if (acc_a, acc_b)[i] else 1 - strategies[i].escape_probability(saw[i]))
                 for i in (0, 1)
             ]
             for move_a, p_move_a in ((STRAIGHT, straight[0]), (SWERVE, 1 - straight[0])):
@@ -387,22 +472,35 @@ def _require_exact(strategy: Commitment) -> None:
     subclass of RigidCommitment with its own ``escape`` but the inherited
     ``escape_probability``), which would silently be analysed as its parent."""
     cls = type(strategy)
-    for behaviour, exact in (("commit_tick", "tick_distribution"), ("escape", "escape_probability")):
-        if _defining_class(cls, behaviour) is not _defining_class(cls, exact) and \
-                issubclass(_defining_class(cls, behaviour), _defining_class(cls, exact)):
+    for behaviour, exact in (
+        ("commit_tick", "tick_distribution"),
+        ("escape", "escape_probability"),
+    ):
+        if _defining_class(cls, behaviour) is not _defining_class(cls, exact) and issubclass(
+            _defining_class(cls, behaviour), _defining_class(cls, exact)
+        ):
             raise NotImplementedError(
                 f"{cls.__name__} overrides {behaviour}() but not {exact}(), so it has no exact analysis; "
                 "estimate it with crash_rate() instead"
             )
 
 
-def payoff_matrix(strategies: Sequence[Any] = tuple(CHICKEN_STRATEGIES), **params: Any) -> np.ndarray:
+def payoff_matrix(
+    strategies: Sequence[Any] = tuple(CHICKEN_STRATEGIES), **params: Any
+) -> np.ndarray:
     """Exact expected payoff of row strategy against column strategy (see :func:`expected_match`)."""
-    return np.array([[expected_match(a, b, **params)["payoff_a"] for b in strategies] for a in strategies])
+    return np.array(
+        [[expected_match(a, b, **params)["payoff_a"] for b in strategies] for a in strategies]
+    )
 
 
-@validate_arguments(matches=Param("matches", 1000, "simulated matches", low=1, high=1_000_000), rng=random_argument("rng"))
-def crash_rate(a: Any, b: Any, matches: int = 1000, *, rng: int | None = None, **params: Any) -> float:
+@validate_arguments(
+    matches=Param("matches", 1000, "simulated matches", low=1, high=1_000_000),
+    rng=random_argument("rng"),
+)
+def crash_rate(
+    a: Any, b: Any, matches: int = 1000, *, rng: int | None = None, **params: Any
+) -> float:
     """Share of ``matches`` simulated matches between ``a`` and ``b`` that end in a crash."""
     owner = "crash_rate"
     settings = _settings(CHICKEN_PARAMS.resolve(params, owner), owner)
@@ -411,18 +509,26 @@ def crash_rate(a: Any, b: Any, matches: int = 1000, *, rng: int | None = None, *
     return sum(_play(pair, settings, rnd).crash for _ in range(int(matches))) / int(matches)
 
 
-@validate_arguments(steps=Param("steps", 100, "steps", low=0, high=1_000_000),
-                    rate=Param("rate", 0.05, "step size", low=0, low_open=True, high=1))
-def replicator(matrix: np.ndarray, start: Sequence[float], steps: int, rate: float = 0.05) -> np.ndarray:
+@validate_arguments(
+    steps=Param("steps", 100, "steps", low=0, high=1_000_000),
+    rate=Param("rate", 0.05, "step size", low=0, low_open=True, high=1),
+)
+def replicator(
+    matrix: np.ndarray, start: Sequence[float], steps: int, rate: float = 0.05
+) -> np.ndarray:
     """Discrete replicator dynamics ``x_i += rate * x_i (f_i - f_mean) / spread`` for the
     payoff ``matrix`` (``spread`` = largest minus smallest entry, as in proportional
     imitation). Returns the shares, shape ``(steps + 1, k)``."""
     matrix = np.asarray(matrix, dtype=float)
     x = np.asarray(start, dtype=float)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or x.shape != (matrix.shape[0],):
-        raise ValueError(f"replicator(): 'matrix' must be k x k and 'start' k shares; got {matrix.shape} and {x.shape}")
+        raise ValueError(
+            f"replicator(): 'matrix' must be k x k and 'start' k shares; got {matrix.shape} and {x.shape}"
+        )
     if np.any(x < 0) or not np.isclose(x.sum(), 1):
-        raise ValueError(f"replicator(): parameter 'start' got {x.tolist()}; allowed: non-negative shares summing to 1")
+        raise ValueError(
+            f"replicator(): parameter 'start' got {x.tolist()}; allowed: non-negative shares summing to 1"
+        )
     spread = float(matrix.max() - matrix.min()) or 1.0
     path = [x.copy()]
     for _ in range(int(steps)):
@@ -460,10 +566,41 @@ class ChickenPopulation(RiskModel):
     """
 
     params = Params(
-        Param("n_agents", 100, "drivers in the population (an even number)", "agents", low=2, high=10_000),
-        Param("initial_rigid", 0.05, "share of rigid committers at the start", "share", low=0, high=1, step=0.05),
-        Param("initial_conditional", 0.0, "share of conditional committers at the start", "share", low=0, high=1, step=0.05),
-        Param("imitation", 0.1, "chance per step that a driver compares itself with another", "probability", low=0, high=1, step=0.05),
+        Param(
+            "n_agents",
+            100,
+            "drivers in the population (an even number)",
+            "agents",
+            low=2,
+            high=10_000,
+        ),
+        Param(
+            "initial_rigid",
+            0.05,
+            "share of rigid committers at the start",
+            "share",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "initial_conditional",
+            0.0,
+            "share of conditional committers at the start",
+            "share",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "imitation",
+            0.1,
+            "chance per step that a driver compares itself with another",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
         *CHICKEN_PARAMS.values(),
     )
     reporters = {
@@ -476,27 +613,50 @@ class ChickenPopulation(RiskModel):
     }
     default_plots = ("rigid", "crash_rate")
 
-    def __init__(self, *, strategies: Mapping[str, Any] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self, *, strategies: Mapping[str, Any] | None = None, rng: Any = None, **params: Any
+    ) -> None:
         """``strategies`` maps the three names ``yield``, ``rigid``, ``conditional`` to
         Commitment classes or instances, replacing the built-ins (e.g. your own escape
         clause as ``conditional``)."""
-        rng = int(rng) if isinstance(rng, np.integer) else rng  # Mesa's random.Random needs a plain int
+        rng = (
+            int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa's random.Random needs a plain int
         super().__init__(rng=rng, **params)
         owner = type(self).__name__
-        require(self.n_agents % 2 == 0, "n_agents", self.n_agents, "an even number (drivers meet in pairs)", owner)
-        require(self.initial_rigid + self.initial_conditional <= 1, "initial_conditional", self.initial_conditional,
-                f"at most 1 - initial_rigid = {1 - self.initial_rigid:g}", owner)
+        require(
+            self.n_agents % 2 == 0,
+            "n_agents",
+            self.n_agents,
+            "an even number (drivers meet in pairs)",
+            owner,
+        )
+        require(
+            self.initial_rigid + self.initial_conditional <= 1,
+            "initial_conditional",
+            self.initial_conditional,
+            f"at most 1 - initial_rigid = {1 - self.initial_rigid:g}",
+            owner,
+        )
         self.settings = _settings(self.param_values, owner)
         chosen = dict(CHICKEN_STRATEGIES)
         for name, spec in (strategies or {}).items():
             if name not in CHICKEN_STRATEGIES:
-                raise ValueError(f"{owner}: parameter 'strategies' has key {name!r}; allowed: {', '.join(map(repr, CHICKEN_STRATEGIES))}")
+                raise ValueError(
+                    f"{owner}: parameter 'strategies' has key {name!r}; allowed: {', '.join(map(repr, CHICKEN_STRATEGIES))}"
+                )
             chosen[name] = spec
-        self.strategies = {name: _strategy(spec, f"strategies[{name!r}]", owner) for name, spec in chosen.items()}
+        self.strategies = {
+            name: _strategy(spec, f"strategies[{name!r}]", owner) for name, spec in chosen.items()
+        }
         self.payoff_spread = 1.0 + self.cost + max(self.crash_cost, 1.0)
         n_rigid = int(round(self.initial_rigid * self.n_agents))
         n_cond = int(round(self.initial_conditional * self.n_agents))
-        kinds = ["rigid"] * n_rigid + ["conditional"] * n_cond + ["yield"] * (self.n_agents - n_rigid - n_cond)
+        kinds = (
+            ["rigid"] * n_rigid
+            + ["conditional"] * n_cond
+            + ["yield"] * (self.n_agents - n_rigid - n_cond)
+        )
         self.drivers = [Driver(self, self.strategies[k], k) for k in kinds]
         self.crash_share = self.commit_share = self.mean_payoff = float("nan")
         self.last_matches: list[MatchResult] = []
@@ -519,7 +679,9 @@ class ChickenPopulation(RiskModel):
         self.mean_payoff = float(np.mean([d.payoff for d in self.drivers]))
         learners = [d for d in self.drivers if self.random.random() < self.imitation]
         switches = []
-        for learner in learners:  # decide first, then switch: everyone copies last step's strategies
+        for (
+            learner
+        ) in learners:  # decide first, then switch: everyone copies last step's strategies
             other = self.random.choice(self.drivers)
             if learner.copies(other):
                 switches.append((learner, other.strategy, other.kind))
@@ -532,7 +694,11 @@ class ChickenPopulation(RiskModel):
         from mesa_models.plotting import COLORS
 
         names = list(CHICKEN_STRATEGIES)
-        ax.bar(names, [self.share(k) for k in names], color=[COLORS["green"], COLORS["vermillion"], COLORS["blue"]])
+        ax.bar(
+            names,
+            [self.share(k) for k in names],
+            color=[COLORS["green"], COLORS["vermillion"], COLORS["blue"]],
+        )
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of drivers")
         ax.set_title(f"step {self.steps}: commitment types")

@@ -113,10 +113,14 @@ def norm_table(norm: Any, owner: str = "norm_table") -> np.ndarray:
     """
     if isinstance(norm, str):
         if norm not in NORMS:
-            raise ValueError(f"{owner}: parameter 'norm' got {norm!r}; allowed: one of {', '.join(map(repr, NORMS))} or a function")
+            raise ValueError(
+                f"{owner}: parameter 'norm' got {norm!r}; allowed: one of {', '.join(map(repr, NORMS))} or a function"
+            )
         norm = NORMS[norm]
     if not callable(norm):
-        raise TypeError(f"{owner}: parameter 'norm' got {norm!r}; expected a norm name or a function norm(helped, recipient_good) -> bool")
+        raise TypeError(
+            f"{owner}: parameter 'norm' got {norm!r}; expected a norm name or a function norm(helped, recipient_good) -> bool"
+        )
     table = np.zeros((2, 2), dtype=bool)
     name = getattr(norm, "__name__", repr(norm))
     for helped in (False, True):
@@ -131,9 +135,16 @@ def norm_table(norm: Any, owner: str = "norm_table") -> np.ndarray:
     return table
 
 
-@validate_arguments(iterations=Param("iterations", 10_000, "iterations of the map", low=0, high=1_000_000))
-def reputation_fixed_point(norm: Any, execution_error: float = 0.0, perception_error: float = 0.0,
-                           q: float = 1.0, iterations: int = 10_000) -> float:
+@validate_arguments(
+    iterations=Param("iterations", 10_000, "iterations of the map", low=0, high=1_000_000)
+)
+def reputation_fixed_point(
+    norm: Any,
+    execution_error: float = 0.0,
+    perception_error: float = 0.0,
+    q: float = 1.0,
+    iterations: int = 10_000,
+) -> float:
     """Long-run share of good reputations in a large population of discriminators only.
 
     Iterates the mean-field map ``g -> P(donor judged good)`` for a random donor meeting a
@@ -144,7 +155,11 @@ def reputation_fixed_point(norm: Any, execution_error: float = 0.0, perception_e
     discriminators who refuse bad players are judged bad themselves.
     """
     table = norm_table(norm, "reputation_fixed_point")
-    for name, value in (("execution_error", execution_error), ("perception_error", perception_error), ("q", q)):
+    for name, value in (
+        ("execution_error", execution_error),
+        ("perception_error", perception_error),
+        ("q", q),
+    ):
         _check_probability(value, name, "reputation_fixed_point")
     e, mu = float(execution_error), float(perception_error)
     g = 1.0
@@ -164,7 +179,11 @@ def reputation_fixed_point(norm: Any, execution_error: float = 0.0, perception_e
 
 
 def _check_probability(value: Any, name: str, owner: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) or not 0 <= value <= 1:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not 0 <= value <= 1
+    ):
         raise ValueError(f"{owner}: parameter {name!r} got {value!r}; allowed: a number in [0, 1]")
 
 
@@ -194,20 +213,96 @@ class Member(Agent):
 INDIRECT_PARAMS = Params(
     Param("n_agents", 100, "players in the population", "agents", low=4, high=5_000),
     Param("norm", "image scoring", "how the public judges a donor", choices=tuple(NORMS)),
-    Param("benefit", 1.0, "benefit b to a helped recipient", "payoff", low=0, low_open=True, high=100, widget_max=5),
-    Param("cost", 0.1, "cost c of helping to the donor", "payoff", low=0, high=100, widget_max=1, step=0.01),
-    Param("q", 1.0, "chance a donor knows the recipient's reputation", "probability", low=0, high=1, step=0.01),
-    Param("rounds", 500, "donor-recipient encounters per generation", "encounters", low=1, high=1_000_000, widget_max=2_000),
-    Param("execution_error", 0.0, "chance an intended help fails", "probability", low=0, high=0.5, step=0.01),
-    Param("perception_error", 0.0, "chance the public records the wrong reputation", "probability", low=0, high=0.5, step=0.01),
-    Param("mutation", 0.01, "chance an offspring takes a random strategy", "probability", low=0, high=1, step=0.005),
-    Param("initial_cooperators", 0.0, "share of ALLC players at the start", "share", low=0, high=1, step=0.05),
-    Param("initial_defectors", 0.5, "share of ALLD players at the start (the rest are DISC)", "share", low=0, high=1, step=0.05),
+    Param(
+        "benefit",
+        1.0,
+        "benefit b to a helped recipient",
+        "payoff",
+        low=0,
+        low_open=True,
+        high=100,
+        widget_max=5,
+    ),
+    Param(
+        "cost",
+        0.1,
+        "cost c of helping to the donor",
+        "payoff",
+        low=0,
+        high=100,
+        widget_max=1,
+        step=0.01,
+    ),
+    Param(
+        "q",
+        1.0,
+        "chance a donor knows the recipient's reputation",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "rounds",
+        500,
+        "donor-recipient encounters per generation",
+        "encounters",
+        low=1,
+        high=1_000_000,
+        widget_max=2_000,
+    ),
+    Param(
+        "execution_error",
+        0.0,
+        "chance an intended help fails",
+        "probability",
+        low=0,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "perception_error",
+        0.0,
+        "chance the public records the wrong reputation",
+        "probability",
+        low=0,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "mutation",
+        0.01,
+        "chance an offspring takes a random strategy",
+        "probability",
+        low=0,
+        high=1,
+        step=0.005,
+    ),
+    Param(
+        "initial_cooperators",
+        0.0,
+        "share of ALLC players at the start",
+        "share",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "initial_defectors",
+        0.5,
+        "share of ALLD players at the start (the rest are DISC)",
+        "share",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
     Param("allow_cooperators", False, "mutants may be ALLC (else only ALLD and DISC)"),
 )
 
 
-def initial_strategies(n_agents: int, initial_cooperators: float, initial_defectors: float) -> np.ndarray:
+def initial_strategies(
+    n_agents: int, initial_cooperators: float, initial_defectors: float
+) -> np.ndarray:
     """The starting strategies: ALLC first, then ALLD, then DISC (the order is irrelevant in
     a well-mixed population; shares are rounded to whole players)."""
     n_c = int(round(initial_cooperators * n_agents))
@@ -225,8 +320,13 @@ def draw_generation(rng: np.random.Generator, n_agents: int, rounds: int) -> tup
     return donors, recipients, know, slip, misperceive
 
 
-def next_generation(rng: np.random.Generator, strategies: np.ndarray, payoffs: np.ndarray,
-                    mutation: float, n_strategies: int) -> np.ndarray:
+def next_generation(
+    rng: np.random.Generator,
+    strategies: np.ndarray,
+    payoffs: np.ndarray,
+    mutation: float,
+    n_strategies: int,
+) -> np.ndarray:
     """Wright-Fisher reproduction in proportion to payoff (negative counts as zero), then
     mutation to a uniformly random strategy among the first ``n_strategies`` codes shifted
     so that ALLD and DISC are always available."""
@@ -236,7 +336,9 @@ def next_generation(rng: np.random.Generator, strategies: np.ndarray, payoffs: n
     draws = rng.random(n)
     if total > 0:
         cumulative = np.cumsum(fitness)
-        parents = np.minimum(np.searchsorted(cumulative, draws * cumulative[-1], side="right"), n - 1)
+        parents = np.minimum(
+            np.searchsorted(cumulative, draws * cumulative[-1], side="right"), n - 1
+        )
     else:
         parents = np.minimum((draws * n).astype(np.int64), n - 1)
     children = strategies[parents]
@@ -266,20 +368,47 @@ class IndirectReciprocity(RiskModel):
     }
     default_plots = ("cooperation", "discriminators")
 
-    def __init__(self, *, norm_rule: Any = None, member_class: type[Member] = Member, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        norm_rule: Any = None,
+        member_class: type[Member] = Member,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         """``norm_rule`` (a function ``(helped, recipient_good) -> bool``) replaces the
         built-in norm named by ``norm``; ``member_class`` is a :class:`Member` subclass."""
-        rng = int(rng) if isinstance(rng, np.integer) else rng  # Mesa's random.Random needs a plain int
+        rng = (
+            int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa's random.Random needs a plain int
         super().__init__(rng=rng, **params)
         owner = type(self).__name__
-        require(self.cost < self.benefit, "cost", self.cost, f"less than benefit={self.benefit} (else helping never pays)", owner)
-        require(self.initial_cooperators + self.initial_defectors <= 1, "initial_defectors", self.initial_defectors,
-                f"at most 1 - initial_cooperators = {1 - self.initial_cooperators:g}", owner)
+        require(
+            self.cost < self.benefit,
+            "cost",
+            self.cost,
+            f"less than benefit={self.benefit} (else helping never pays)",
+            owner,
+        )
+        require(
+            self.initial_cooperators + self.initial_defectors <= 1,
+            "initial_defectors",
+            self.initial_defectors,
+            f"at most 1 - initial_cooperators = {1 - self.initial_cooperators:g}",
+            owner,
+        )
         if not (isinstance(member_class, type) and issubclass(member_class, Member)):
-            raise TypeError(f"{owner}: parameter 'member_class' got {member_class!r}; expected a subclass of Member")
+            raise TypeError(
+                f"{owner}: parameter 'member_class' got {member_class!r}; expected a subclass of Member"
+            )
         self.norm_rule = self.norm if norm_rule is None else norm_rule
         self.table = norm_table(self.norm_rule, owner)
-        self.members = [member_class(self, int(s)) for s in initial_strategies(self.n_agents, self.initial_cooperators, self.initial_defectors)]
+        self.members = [
+            member_class(self, int(s))
+            for s in initial_strategies(
+                self.n_agents, self.initial_cooperators, self.initial_defectors
+            )
+        ]
         self.cooperation = float("nan")
         self.good_share = 1.0
         self.mean_payoff = float("nan")
@@ -292,12 +421,16 @@ class IndirectReciprocity(RiskModel):
     def strategies(self) -> np.ndarray:
         return np.array([m.strategy for m in self.members], dtype=np.int64)
 
-    def encounter(self, donor: Member, recipient: Member, knows: bool, slips: bool, misperceived: bool) -> bool:
+    def encounter(
+        self, donor: Member, recipient: Member, knows: bool, slips: bool, misperceived: bool
+    ) -> bool:
         """One act of giving or refusing, judged by the public. Returns whether help was given."""
         seen = recipient.good if knows else None
         intends = donor.decide(seen)
         if not isinstance(intends, bool | np.bool_):
-            raise ValueError(f"{type(donor).__name__}.decide({seen!r}) returned {intends!r}; allowed: True (help) or False")
+            raise ValueError(
+                f"{type(donor).__name__}.decide({seen!r}) returned {intends!r}; allowed: True (help) or False"
+            )
         helped = bool(intends) and not slips
         if helped:
             donor.payoff -= self.cost
@@ -307,18 +440,25 @@ class IndirectReciprocity(RiskModel):
         return helped
 
     def step(self) -> None:
-        donors, recipients, know, slip, misperceive = draw_generation(self.rng, self.n_agents, self.rounds)
+        donors, recipients, know, slip, misperceive = draw_generation(
+            self.rng, self.n_agents, self.rounds
+        )
         helped = 0
         for t in range(self.rounds):
             helped += self.encounter(
-                self.members[donors[t]], self.members[recipients[t]],
-                know[t] < self.q, slip[t] < self.execution_error, misperceive[t] < self.perception_error,
+                self.members[donors[t]],
+                self.members[recipients[t]],
+                know[t] < self.q,
+                slip[t] < self.execution_error,
+                misperceive[t] < self.perception_error,
             )
         self.cooperation = helped / self.rounds
         payoffs = np.array([m.payoff for m in self.members])
         self.mean_payoff = float(payoffs.mean())
         self.good_share = sum(m.good for m in self.members) / self.n_agents
-        children = next_generation(self.rng, self.strategies(), payoffs, self.mutation, 3 if self.allow_cooperators else 2)
+        children = next_generation(
+            self.rng, self.strategies(), payoffs, self.mutation, 3 if self.allow_cooperators else 2
+        )
         for member, strategy in zip(self.members, children, strict=True):
             member.strategy = int(strategy)
             member.good = True
@@ -330,7 +470,11 @@ class IndirectReciprocity(RiskModel):
         from mesa_models.plotting import COLORS
 
         shares = [self.share(s) for s in (ALLC, ALLD, DISC)]
-        ax.bar(STRATEGY_NAMES, shares, color=[COLORS["green"], COLORS["vermillion"], COLORS["blue"]])
+        ax.bar(
+            STRATEGY_NAMES, shares, color=[COLORS["green"], COLORS["vermillion"], COLORS["blue"]]
+        )
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of players")
-        ax.set_title(f"generation {self.steps}: {self.norm if isinstance(self.norm_rule, str) else 'custom norm'}")
+        ax.set_title(
+            f"generation {self.steps}: {self.norm if isinstance(self.norm_rule, str) else 'custom norm'}"
+        )

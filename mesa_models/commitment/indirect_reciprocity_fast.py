@@ -34,7 +34,14 @@ from mesa_models.commitment.indirect_reciprocity import (
 )
 from mesa_models.params import require
 
-__all__ = ["MAX_BYTES", "MAX_ENCOUNTERS", "PER_POPULATION", "ReputationRuns", "simulate", "threshold_sweep"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ENCOUNTERS",
+    "PER_POPULATION",
+    "ReputationRuns",
+    "simulate",
+    "threshold_sweep",
+]
 
 #: Refuse runs with more encounters (populations x generations x rounds) than this.
 MAX_ENCOUNTERS = 2_000_000_000
@@ -58,8 +65,14 @@ class ReputationRuns:
         one value per population."""
         generations = self.cooperation.shape[1]
         last = generations - generations // 2 if last is None else last
-        if isinstance(last, bool) or not isinstance(last, int | np.integer) or not 1 <= last <= generations:
-            raise ValueError(f"late_cooperation(): parameter 'last' got {last!r}; allowed: an integer in [1, {generations}]")
+        if (
+            isinstance(last, bool)
+            or not isinstance(last, int | np.integer)
+            or not 1 <= last <= generations
+        ):
+            raise ValueError(
+                f"late_cooperation(): parameter 'last' got {last!r}; allowed: an integer in [1, {generations}]"
+            )
         return self.cooperation[:, -last:].mean(axis=1)
 
 
@@ -67,7 +80,9 @@ class ReputationRuns:
 PER_POPULATION = ("benefit", "cost", "q", "execution_error", "perception_error")
 
 
-def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, **params: Any) -> ReputationRuns:
+def simulate(
+    seeds: Iterable[int], generations: int, *, norm_rule: Any = None, **params: Any
+) -> ReputationRuns:
     """Run one population per seed for ``generations`` generations.
 
     ``params`` are :class:`IndirectReciprocity`'s declared parameters (same names, same
@@ -82,32 +97,68 @@ def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, *
         value = params.get(name)
         if value is not None and not isinstance(value, str) and np.ndim(value) == 1:
             if len(value) != len(seeds):
-                raise ValueError(f"simulate(): parameter {name!r} has {len(value)} values for {len(seeds)} seeds; give one per seed or a single number")
-            per_population[name] = np.array([INDIRECT_PARAMS[name].validate(v, "simulate") for v in value], dtype=float)
+                raise ValueError(
+                    f"simulate(): parameter {name!r} has {len(value)} values for {len(seeds)} seeds; give one per seed or a single number"
+                )
+            per_population[name] = np.array(
+                [INDIRECT_PARAMS[name].validate(v, "simulate") for v in value], dtype=float
+            )
             params[name] = INDIRECT_PARAMS[name].default
     values = INDIRECT_PARAMS.resolve(params, "simulate")
     if not seeds:
         raise ValueError("simulate(): parameter 'seeds' is empty; pass at least one seed")
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"simulate(): parameter 'seeds' contains {seed!r}; allowed: integers >= 0")
-    if isinstance(generations, bool) or not isinstance(generations, int | np.integer) or generations < 1:
-        raise ValueError(f"simulate(): parameter 'generations' got {generations!r}; allowed: an integer >= 1")
+            raise ValueError(
+                f"simulate(): parameter 'seeds' contains {seed!r}; allowed: integers >= 0"
+            )
+    if (
+        isinstance(generations, bool)
+        or not isinstance(generations, int | np.integer)
+        or generations < 1
+    ):
+        raise ValueError(
+            f"simulate(): parameter 'generations' got {generations!r}; allowed: an integer >= 1"
+        )
     pops = len(seeds)
-    column = {name: per_population.get(name, np.full(pops, float(values[name])))[:, None] for name in PER_POPULATION}
+    column = {
+        name: per_population.get(name, np.full(pops, float(values[name])))[:, None]
+        for name in PER_POPULATION
+    }
     bad = np.flatnonzero(column["cost"][:, 0] >= column["benefit"][:, 0])
     if bad.size:
         k = int(bad[0])
-        require(False, "cost", float(column["cost"][k, 0]), f"less than benefit={float(column['benefit'][k, 0]):g} (population {k})", "simulate")
-    require(values["initial_cooperators"] + values["initial_defectors"] <= 1, "initial_defectors",
-            values["initial_defectors"], f"at most 1 - initial_cooperators = {1 - values['initial_cooperators']:g}", "simulate")
+        require(
+            False,
+            "cost",
+            float(column["cost"][k, 0]),
+            f"less than benefit={float(column['benefit'][k, 0]):g} (population {k})",
+            "simulate",
+        )
+    require(
+        values["initial_cooperators"] + values["initial_defectors"] <= 1,
+        "initial_defectors",
+        values["initial_defectors"],
+        f"at most 1 - initial_cooperators = {1 - values['initial_cooperators']:g}",
+        "simulate",
+    )
     work = len(seeds) * int(generations) * values["rounds"]
-    require(work <= MAX_ENCOUNTERS, "generations", generations,
-            f"at most {MAX_ENCOUNTERS:,} encounters in all (asked for {work:,} = seeds x generations x rounds)", "simulate")
+    require(
+        work <= MAX_ENCOUNTERS,
+        "generations",
+        generations,
+        f"at most {MAX_ENCOUNTERS:,} encounters in all (asked for {work:,} = seeds x generations x rounds)",
+        "simulate",
+    )
     memory = len(seeds) * values["rounds"] * 48
-    require(memory <= MAX_BYTES, "rounds", values["rounds"],
-            f"a generation of at most {MAX_BYTES // (48 * len(seeds)):,} encounters for {len(seeds)} populations "
-            f"(this one would need about {memory / 2**30:.1f} GiB; run fewer seeds at once)", "simulate")
+    require(
+        memory <= MAX_BYTES,
+        "rounds",
+        values["rounds"],
+        f"a generation of at most {MAX_BYTES // (48 * len(seeds)):,} encounters for {len(seeds)} populations "
+        f"(this one would need about {memory / 2**30:.1f} GiB; run fewer seeds at once)",
+        "simulate",
+    )
     table = norm_table(values["norm"] if norm_rule is None else norm_rule, "simulate")
     flat_table = table.reshape(-1)  # index 2 * helped + recipient_good
 
@@ -117,16 +168,23 @@ def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, *
     n_strategies = 3 if values["allow_cooperators"] else 2
     rngs = [np.random.default_rng(int(s)) for s in seeds]
     rows = np.arange(pops)
-    strategies = np.tile(initial_strategies(n, values["initial_cooperators"], values["initial_defectors"]), (pops, 1))
-    out = {k: np.empty((pops, generations)) for k in ("cooperation", "discriminators", "defectors", "cooperators", "good")}
+    strategies = np.tile(
+        initial_strategies(n, values["initial_cooperators"], values["initial_defectors"]), (pops, 1)
+    )
+    out = {
+        k: np.empty((pops, generations))
+        for k in ("cooperation", "discriminators", "defectors", "cooperators", "good")
+    }
 
     for gen in range(generations):
         draws = [draw_generation(rng, n, rounds) for rng in rngs]
-        donors, recipients, know, slip, misperceive = (np.stack(d) for d in zip(*draws, strict=True))
+        donors, recipients, know, slip, misperceive = (
+            np.stack(d) for d in zip(*draws, strict=True)
+        )
         # Strategies are fixed within a generation: what each donor is can be looked up at once.
         kind = strategies[rows[:, None], donors]
-        always = (kind == ALLC) & (slip >= e)              # helps whatever it sees (unless it slips)
-        discriminating = (kind == DISC) & (slip >= e)      # helps the good, and anyone it does not know
+        always = (kind == ALLC) & (slip >= e)  # helps whatever it sees (unless it slips)
+        discriminating = (kind == DISC) & (slip >= e)  # helps the good, and anyone it does not know
         unknown = know >= q
         errs = misperceive < mu
         good = np.ones((pops, n), dtype=bool)
@@ -141,14 +199,19 @@ def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, *
         payoff = np.zeros(pops * n)
         offset = (rows * n)[:, None]
         where = np.stack([donors + offset, recipients + offset], axis=2).reshape(-1)
-        amount = np.stack([np.where(helped, -c, 0.0), np.where(helped, b, 0.0)], axis=2).reshape(-1)  # c, b: (pops, 1)
+        amount = np.stack([np.where(helped, -c, 0.0), np.where(helped, b, 0.0)], axis=2).reshape(
+            -1
+        )  # c, b: (pops, 1)
         np.add.at(payoff, where, amount)
         payoff = payoff.reshape(pops, n)
         helped_count = helped.sum(axis=1)
         out["cooperation"][:, gen] = helped_count / rounds
         out["good"][:, gen] = good.mean(axis=1)
         strategies = np.stack(
-            [next_generation(rngs[k], strategies[k], payoff[k], values["mutation"], n_strategies) for k in range(pops)]
+            [
+                next_generation(rngs[k], strategies[k], payoff[k], values["mutation"], n_strategies)
+                for k in range(pops)
+            ]
         )
         out["discriminators"][:, gen] = (strategies == DISC).mean(axis=1)
         out["defectors"][:, gen] = (strategies == ALLD).mean(axis=1)
@@ -156,28 +219,55 @@ def simulate(seeds: Iterable[int], generations: int, *, norm_rule: Any = None, *
     return ReputationRuns(seeds=seeds, **out)
 
 
-def threshold_sweep(qs: Iterable[float], cost_over_benefit: Iterable[float], seeds: Iterable[int], generations: int,
-                    *, last: int | None = None, **params: Any) -> pd.DataFrame:
+def threshold_sweep(
+    qs: Iterable[float],
+    cost_over_benefit: Iterable[float],
+    seeds: Iterable[int],
+    generations: int,
+    *,
+    last: int | None = None,
+    **params: Any,
+) -> pd.DataFrame:
     """Late cooperation for every ``(c/b, q, seed)``, all populations in one run.
 
     ``benefit`` is 1 (or ``params['benefit']``) and ``cost = c/b x benefit``. Returns a table
     with columns ``c_over_b``, ``q``, ``seed`` and ``cooperation`` (mean over the last
     ``last`` generations, default the second half).
     """
-    qs, ratios, seeds = [float(q) for q in qs], [float(r) for r in cost_over_benefit], [int(s) for s in seeds]
+    qs, ratios, seeds = (
+        [float(q) for q in qs],
+        [float(r) for r in cost_over_benefit],
+        [int(s) for s in seeds],
+    )
     if not qs or not ratios or not seeds:
-        raise ValueError("threshold_sweep(): 'qs', 'cost_over_benefit' and 'seeds' must each have at least one value")
+        raise ValueError(
+            "threshold_sweep(): 'qs', 'cost_over_benefit' and 'seeds' must each have at least one value"
+        )
     for r in ratios:
         if not 0 <= r < 1:
-            raise ValueError(f"threshold_sweep(): parameter 'cost_over_benefit' contains {r!r}; allowed: numbers in [0, 1)")
+            raise ValueError(
+                f"threshold_sweep(): parameter 'cost_over_benefit' contains {r!r}; allowed: numbers in [0, 1)"
+            )
     for name in ("q", "cost", "seeds"):
         if name in params:
-            raise TypeError(f"threshold_sweep(): pass {name!r} through qs / cost_over_benefit / seeds, not as a parameter")
+            raise TypeError(
+                f"threshold_sweep(): pass {name!r} through qs / cost_over_benefit / seeds, not as a parameter"
+            )
     benefit = float(params.pop("benefit", 1.0))
     grid = [(r, q, s) for r in ratios for q in qs for s in seeds]
-    runs = simulate([s for _, _, s in grid], generations, q=[q for _, q, _ in grid],
-                    cost=[r * benefit for r, _, _ in grid], benefit=[benefit] * len(grid), **params)
-    return pd.DataFrame({
-        "c_over_b": [r for r, _, _ in grid], "q": [q for _, q, _ in grid], "seed": [s for _, _, s in grid],
-        "cooperation": runs.late_cooperation(last),
-    })
+    runs = simulate(
+        [s for _, _, s in grid],
+        generations,
+        q=[q for _, q, _ in grid],
+        cost=[r * benefit for r, _, _ in grid],
+        benefit=[benefit] * len(grid),
+        **params,
+    )
+    return pd.DataFrame(
+        {
+            "c_over_b": [r for r, _, _ in grid],
+            "q": [q for _, q, _ in grid],
+            "seed": [s for _, _, s in grid],
+            "cooperation": runs.late_cooperation(last),
+        }
+    )

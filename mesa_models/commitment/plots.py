@@ -15,15 +15,20 @@ __all__ = ["known_share", "plot_threshold"]
 _KNOWN = Param("known", 0.8, "share of recipients with a record", low=0, low_open=True, high=1)
 
 
-@validate_arguments(known=lambda value, owner: None if value is None else _KNOWN.validate(value, owner))
-def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: float | None = None,
-                   title: str = "") -> plt.Axes:
+@validate_arguments(
+    known=lambda value, owner: None if value is None else _KNOWN.validate(value, owner)
+)
+def plot_threshold(
+    table: pd.DataFrame, *, ax: plt.Axes | None = None, known: float | None = None, title: str = ""
+) -> plt.Axes:
     """Late cooperation against q, one line per c/b (mean over seeds, faint dots per seed),
     with a dotted vertical line at q = c/b and, if ``known`` is given, a dashed one at
     q = (c/b) / known (the threshold corrected for newcomers without a record)."""
     needed = {"c_over_b", "q", "seed", "cooperation"}
     if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
-        raise ValueError(f"plot_threshold(): 'table' must be a DataFrame with columns {sorted(needed)}")
+        raise ValueError(
+            f"plot_threshold(): 'table' must be a DataFrame with columns {sorted(needed)}"
+        )
     if ax is None:
         _, ax = plt.subplots()
     for colour, (ratio, part) in zip(PALETTE, table.groupby("c_over_b"), strict=False):
@@ -32,7 +37,9 @@ def plot_threshold(table: pd.DataFrame, *, ax: plt.Axes | None = None, known: fl
         ax.plot(mean.index, mean.to_numpy(), "-o", color=colour, label=f"c/b = {ratio:g}")
         ax.axvline(ratio, color=colour, linestyle=":", linewidth=1.2)
         if known:
-            ax.axvline(min(ratio / known, 1.0), color=colour, linestyle="--", linewidth=0.8, alpha=0.6)
+            ax.axvline(
+                min(ratio / known, 1.0), color=colour, linestyle="--", linewidth=0.8, alpha=0.6
+            )
     ax.set_xlabel("q, chance a donor knows the recipient's reputation (probability)")
     ax.set_ylabel("late cooperation (share helped)")
     ax.set_ylim(-0.03, 1.03)
@@ -51,6 +58,8 @@ def known_share(n_agents: int, rounds: int) -> float:
     generation (and so has a record), for encounters drawn uniformly."""
     for name, value, low in (("n_agents", n_agents, 2), ("rounds", rounds, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-            raise ValueError(f"known_share(): parameter {name!r} got {value!r}; allowed: an integer >= {low}")
+            raise ValueError(
+                f"known_share(): parameter {name!r} got {value!r}; allowed: an integer >= {low}"
+            )
     a = 1 - 1 / n_agents
     return float(1 - n_agents * (1 - a**rounds) / rounds)

@@ -131,11 +131,17 @@ class Impostor(AlwaysDefect):
 _MASK = CliqueBot()
 
 #: Built-in programs by the names the model's parameters use.
-PROGRAMS: dict[str, type[Program]] = {cls.name: cls for cls in (CliqueBot, AlwaysDefect, AlwaysCooperate, Impostor)}
+PROGRAMS: dict[str, type[Program]] = {
+    cls.name: cls for cls in (CliqueBot, AlwaysDefect, AlwaysCooperate, Impostor)
+}
 
 
 def _check_probability(value: Any, name: str, owner: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) or not 0 <= value <= 1:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.integer | np.floating)
+        or not 0 <= value <= 1
+    ):
         raise ValueError(f"{owner}: parameter {name!r} got {value!r}; allowed: a number in [0, 1]")
     return float(value)
 
@@ -147,12 +153,20 @@ def _program(spec: Any, what: str, owner: str) -> Program:
         return spec()
     if isinstance(spec, str) and spec in PROGRAMS:
         return PROGRAMS[spec]()
-    raise TypeError(f"{owner}: parameter {what!r} got {spec!r}; expected one of {', '.join(map(repr, PROGRAMS))}, a Program subclass or instance")
+    raise TypeError(
+        f"{owner}: parameter {what!r} got {spec!r}; expected one of {', '.join(map(repr, PROGRAMS))}, a Program subclass or instance"
+    )
 
 
 @validate_arguments(random=random_argument("random"))
-def play_programs(a: Any, b: Any, *, inspection_noise: float = 0.0, detection: float = 1.0,
-                  random: _random.Random | int | None = None) -> tuple[str, str]:
+def play_programs(
+    a: Any,
+    b: Any,
+    *,
+    inspection_noise: float = 0.0,
+    detection: float = 1.0,
+    random: _random.Random | int | None = None,
+) -> tuple[str, str]:
     """One one-shot game between programs ``a`` and ``b``: each reads the other (noise,
     disguise) and moves. Returns the two moves."""
     owner = "play_programs"
@@ -162,7 +176,9 @@ def play_programs(a: Any, b: Any, *, inspection_noise: float = 0.0, detection: f
     return _play((_program(a, "a", owner), _program(b, "b", owner)), noise, detect, rnd)
 
 
-def _play(pair: tuple[Program, Program], noise: float, detection: float, rnd: _random.Random) -> tuple[str, str]:
+def _play(
+    pair: tuple[Program, Program], noise: float, detection: float, rnd: _random.Random
+) -> tuple[str, str]:
     views = (pair[1].shown_to(rnd, detection), pair[0].shown_to(rnd, detection))
     moves = []
     for program, view in zip(pair, views, strict=True):
@@ -175,14 +191,18 @@ def _play(pair: tuple[Program, Program], noise: float, detection: float, rnd: _r
     return moves[0], moves[1]
 
 
-def cooperation_probability(a: str, b: str, inspection_noise: float = 0.0, detection: float = 1.0) -> float:
+def cooperation_probability(
+    a: str, b: str, inspection_noise: float = 0.0, detection: float = 1.0
+) -> float:
     """Exact chance that built-in program ``a`` cooperates against built-in program ``b``."""
     owner = "cooperation_probability"
     noise = _check_probability(inspection_noise, "inspection_noise", owner)
     detect = _check_probability(detection, "detection", owner)
     for what, name in (("a", a), ("b", b)):
         if name not in PROGRAMS:
-            raise ValueError(f"{owner}: parameter {what!r} got {name!r}; allowed: one of {', '.join(map(repr, PROGRAMS))}")
+            raise ValueError(
+                f"{owner}: parameter {what!r} got {name!r}; allowed: one of {', '.join(map(repr, PROGRAMS))}"
+            )
     if a == "cooperate":
         return 1.0
     if a in ("defect", "impostor"):
@@ -192,16 +212,24 @@ def cooperation_probability(a: str, b: str, inspection_noise: float = 0.0, detec
     return reads_same * (1 - noise) + (1 - reads_same) * noise
 
 
-def program_payoff_matrix(programs: Sequence[str] = tuple(PROGRAMS), inspection_noise: float = 0.0,
-                          detection: float = 1.0, payoff: Mapping[tuple[str, str], float] = AXELROD_PAYOFF) -> np.ndarray:
+def program_payoff_matrix(
+    programs: Sequence[str] = tuple(PROGRAMS),
+    inspection_noise: float = 0.0,
+    detection: float = 1.0,
+    payoff: Mapping[tuple[str, str], float] = AXELROD_PAYOFF,
+) -> np.ndarray:
     """Exact expected payoff of row program against column program."""
     matrix = np.zeros((len(programs), len(programs)))
     for i, a in enumerate(programs):
         for j, b in enumerate(programs):
-            pa, pb = cooperation_probability(a, b, inspection_noise, detection), cooperation_probability(b, a, inspection_noise, detection)
+            pa, pb = (
+                cooperation_probability(a, b, inspection_noise, detection),
+                cooperation_probability(b, a, inspection_noise, detection),
+            )
             matrix[i, j] = sum(
                 (pa if ma == "C" else 1 - pa) * (pb if mb == "C" else 1 - pb) * payoff[ma, mb]
-                for ma in "CD" for mb in "CD"
+                for ma in "CD"
+                for mb in "CD"
             )
     return matrix
 
@@ -230,13 +258,68 @@ class ProgramDilemma(RiskModel):
     """
 
     params = Params(
-        Param("n_agents", 100, "agents in the population (an even number)", "agents", low=2, high=10_000),
-        Param("inspection_noise", 0.0, "chance a program misreads the other and flips its conditional move", "probability", low=0, high=1, step=0.01),
-        Param("detection", 1.0, "chance an inspector sees through an impostor's disguise", "probability", low=0, high=1, step=0.05),
-        Param("initial_clique", 0.9, "share of CliqueBots at the start", "share", low=0, high=1, step=0.05),
-        Param("initial_defect", 0.05, "share of always-defect programs at the start", "share", low=0, high=1, step=0.05),
-        Param("initial_impostor", 0.05, "share of impostors at the start (the rest always cooperate)", "share", low=0, high=1, step=0.05),
-        Param("imitation", 0.1, "chance per step that an agent compares itself with another", "probability", low=0, high=1, step=0.05),
+        Param(
+            "n_agents",
+            100,
+            "agents in the population (an even number)",
+            "agents",
+            low=2,
+            high=10_000,
+        ),
+        Param(
+            "inspection_noise",
+            0.0,
+            "chance a program misreads the other and flips its conditional move",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "detection",
+            1.0,
+            "chance an inspector sees through an impostor's disguise",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "initial_clique",
+            0.9,
+            "share of CliqueBots at the start",
+            "share",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "initial_defect",
+            0.05,
+            "share of always-defect programs at the start",
+            "share",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "initial_impostor",
+            0.05,
+            "share of impostors at the start (the rest always cooperate)",
+            "share",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "imitation",
+            0.1,
+            "chance per step that an agent compares itself with another",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
     )
     reporters = {
         "clique": lambda m: m.share("clique"),
@@ -248,24 +331,46 @@ class ProgramDilemma(RiskModel):
     }
     default_plots = ("cooperation", "clique")
 
-    def __init__(self, *, programs: Mapping[str, Any] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self, *, programs: Mapping[str, Any] | None = None, rng: Any = None, **params: Any
+    ) -> None:
         """``programs`` maps built-in names to Program classes or instances that replace them."""
-        rng = int(rng) if isinstance(rng, np.integer) else rng  # Mesa's random.Random needs a plain int
+        rng = (
+            int(rng) if isinstance(rng, np.integer) else rng
+        )  # Mesa's random.Random needs a plain int
         super().__init__(rng=rng, **params)
         owner = type(self).__name__
-        require(self.n_agents % 2 == 0, "n_agents", self.n_agents, "an even number (agents meet in pairs)", owner)
+        require(
+            self.n_agents % 2 == 0,
+            "n_agents",
+            self.n_agents,
+            "an even number (agents meet in pairs)",
+            owner,
+        )
         total = self.initial_clique + self.initial_defect + self.initial_impostor
-        require(total <= 1 + 1e-12, "initial_impostor", self.initial_impostor,
-                f"at most 1 - initial_clique - initial_defect = {1 - self.initial_clique - self.initial_defect:g}", owner)
+        require(
+            total <= 1 + 1e-12,
+            "initial_impostor",
+            self.initial_impostor,
+            f"at most 1 - initial_clique - initial_defect = {1 - self.initial_clique - self.initial_defect:g}",
+            owner,
+        )
         chosen: dict[str, Any] = dict(PROGRAMS)
         for name, spec in (programs or {}).items():
             if name not in PROGRAMS:
-                raise ValueError(f"{owner}: parameter 'programs' has key {name!r}; allowed: {', '.join(map(repr, PROGRAMS))}")
+                raise ValueError(
+                    f"{owner}: parameter 'programs' has key {name!r}; allowed: {', '.join(map(repr, PROGRAMS))}"
+                )
             chosen[name] = spec
-        self.programs = {name: _program(spec, f"programs[{name!r}]", owner) for name, spec in chosen.items()}
+        self.programs = {
+            name: _program(spec, f"programs[{name!r}]", owner) for name, spec in chosen.items()
+        }
         values = list(AXELROD_PAYOFF.values())
         self.payoff_spread = max(values) - min(values)
-        counts = {k: int(round(getattr(self, f"initial_{k}") * self.n_agents)) for k in ("clique", "defect", "impostor")}
+        counts = {
+            k: int(round(getattr(self, f"initial_{k}") * self.n_agents))
+            for k in ("clique", "defect", "impostor")
+        }
         kinds = [k for k, c in counts.items() for _ in range(c)]
         kinds += ["cooperate"] * (self.n_agents - len(kinds))
         self.players = [Player(self, self.programs[k], k) for k in kinds]
@@ -280,7 +385,9 @@ class ProgramDilemma(RiskModel):
         self.random.shuffle(order)
         cooperative = 0
         for first, second in zip(order[::2], order[1::2], strict=True):
-            moves = _play((first.program, second.program), self.inspection_noise, self.detection, self.random)
+            moves = _play(
+                (first.program, second.program), self.inspection_noise, self.detection, self.random
+            )
             first.payoff = AXELROD_PAYOFF[moves[0], moves[1]]
             second.payoff = AXELROD_PAYOFF[moves[1], moves[0]]
             cooperative += moves.count("C")
@@ -300,7 +407,11 @@ class ProgramDilemma(RiskModel):
         from mesa_models.plotting import COLORS
 
         names = list(PROGRAMS)
-        ax.bar(names, [self.share(k) for k in names], color=[COLORS["blue"], COLORS["vermillion"], COLORS["green"], COLORS["purple"]])
+        ax.bar(
+            names,
+            [self.share(k) for k in names],
+            color=[COLORS["blue"], COLORS["vermillion"], COLORS["green"], COLORS["purple"]],
+        )
         ax.set_ylim(0, 1)
         ax.set_ylabel("share of agents")
         ax.set_title(f"step {self.steps}: programs")

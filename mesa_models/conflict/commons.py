@@ -68,7 +68,10 @@ def greedy(harvester: Harvester, cell: Cell, expected_fine: float) -> bool:
 def restrained(harvester: Harvester, cell: Cell, expected_fine: float) -> bool:
     """Ostrom-style self-restraint: leave an apple unless at least ``restraint`` apples
     remain around it (so the patch can regrow), and never take one not worth the fine."""
-    return harvester.model.apples_around(cell) >= harvester.model.restraint and APPLE_VALUE > expected_fine
+    return (
+        harvester.model.apples_around(cell) >= harvester.model.restraint
+        and APPLE_VALUE > expected_fine
+    )
 
 
 def quota(per_step: float) -> Callable[[Harvester, Cell, float], bool]:
@@ -151,12 +154,50 @@ class CommonsHarvest(RiskModel):
         Param("n_harvesters", 12, "harvesting agents", "agents", low=1, high=500),
         Param("n_patches", 6, "square apple patches at the start", "patches", low=1, high=50),
         Param("patch_size", 4, "side of each apple patch", "cells", low=1, high=20),
-        Param("regrowth", 0.05, "regrowth chance per step of an empty cell with all 8 neighbours bearing apples (scaled by the share that do)", "probability", low=0, high=1, step=0.01),
+        Param(
+            "regrowth",
+            0.05,
+            "regrowth chance per step of an empty cell with all 8 neighbours bearing apples (scaled by the share that do)",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
         Param("policy", "greedy", "built-in harvest policy", choices=("greedy", "restrained")),
-        Param("restraint", 3, "restrained harvesters leave an apple with fewer apples than this around it", "apples", low=0, high=8),
-        Param("fine", 0.0, "fine for taking a protected apple (one with fewer than protect_below apples around)", "apples", low=0, high=20, step=0.1),
-        Param("protect_below", 2, "an apple with fewer neighbouring apples than this is protected by the sanction rule", "apples", low=0, high=9),
-        Param("monitoring", 0.5, "chance a sanctionable harvest is seen and fined", "probability", low=0, high=1, step=0.05),
+        Param(
+            "restraint",
+            3,
+            "restrained harvesters leave an apple with fewer apples than this around it",
+            "apples",
+            low=0,
+            high=8,
+        ),
+        Param(
+            "fine",
+            0.0,
+            "fine for taking a protected apple (one with fewer than protect_below apples around)",
+            "apples",
+            low=0,
+            high=20,
+            step=0.1,
+        ),
+        Param(
+            "protect_below",
+            2,
+            "an apple with fewer neighbouring apples than this is protected by the sanction rule",
+            "apples",
+            low=0,
+            high=9,
+        ),
+        Param(
+            "monitoring",
+            0.5,
+            "chance a sanctionable harvest is seen and fined",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
     )
     reporters = {
         "stock": lambda m: m.stock(),
@@ -175,11 +216,24 @@ class CommonsHarvest(RiskModel):
         **params: Any,
     ) -> None:
         super().__init__(rng=rng, **params)
-        require(self.patch_size < min(self.width, self.height), "patch_size", self.patch_size, f"less than the grid's smaller side ({min(self.width, self.height)})", "CommonsHarvest")
-        for name, func, signature in (("harvest_policy", harvest_policy, "(harvester, cell, expected_fine) -> bool"), ("sanction_rule", sanction_rule, "(harvester, cell) -> fine")):
+        require(
+            self.patch_size < min(self.width, self.height),
+            "patch_size",
+            self.patch_size,
+            f"less than the grid's smaller side ({min(self.width, self.height)})",
+            "CommonsHarvest",
+        )
+        for name, func, signature in (
+            ("harvest_policy", harvest_policy, "(harvester, cell, expected_fine) -> bool"),
+            ("sanction_rule", sanction_rule, "(harvester, cell) -> fine"),
+        ):
             if func is not None and not callable(func):
-                raise TypeError(f"CommonsHarvest: parameter {name!r} got {func!r}; expected a function {signature}")
-        self.harvest_policy = harvest_policy or {"greedy": greedy, "restrained": restrained}[self.policy]
+                raise TypeError(
+                    f"CommonsHarvest: parameter {name!r} got {func!r}; expected a function {signature}"
+                )
+        self.harvest_policy = (
+            harvest_policy or {"greedy": greedy, "restrained": restrained}[self.policy]
+        )
         if sanction_rule is None:
             sanction_rule = protect_last_apples if self.fine > 0 else no_sanction
         self.sanction_rule = sanction_rule
@@ -235,7 +289,16 @@ class CommonsHarvest(RiskModel):
         cmap = mpl.colors.ListedColormap(["#FFFFFF", COLORS["green"]])
         draw_grid(ax, self.apples.astype(int), cmap=cmap, vmin=0, vmax=1)
         xy = np.array([h.cell.coordinate for h in self.agents])
-        ax.scatter(xy[:, 0], xy[:, 1], marker="o", s=28, color=COLORS["vermillion"], edgecolors="black", linewidths=0.5, label="harvester")
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            marker="o",
+            s=28,
+            color=COLORS["vermillion"],
+            edgecolors="black",
+            linewidths=0.5,
+            label="harvester",
+        )
         ax.scatter([], [], marker="s", s=40, color=COLORS["green"], label="apple")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2)
         ax.set_title(f"stock {self.stock():.0%} of the start")

@@ -112,8 +112,14 @@ class GenerousTFT(Strategy):
     name = "GTFT"
 
     def __init__(self, generosity: float = 1 / 3) -> None:
-        if isinstance(generosity, bool) or not isinstance(generosity, int | float) or not 0 <= generosity <= 1:
-            raise ValueError(f"GenerousTFT: parameter 'generosity' got {generosity!r}; allowed: a number in [0, 1]")
+        if (
+            isinstance(generosity, bool)
+            or not isinstance(generosity, int | float)
+            or not 0 <= generosity <= 1
+        ):
+            raise ValueError(
+                f"GenerousTFT: parameter 'generosity' got {generosity!r}; allowed: a number in [0, 1]"
+            )
         self.generosity = float(generosity)
 
     def move(self, mine, theirs, random):
@@ -167,7 +173,9 @@ class Pavlov(Strategy):
 
 
 #: Strategy classes by the names the model's parameters use.
-STRATEGIES: dict[str, type[Strategy]] = {cls.name: cls for cls in (TitForTat, GenerousTFT, ContriteTFT, Pavlov, AllC, AllD)}
+STRATEGIES: dict[str, type[Strategy]] = {
+    cls.name: cls for cls in (TitForTat, GenerousTFT, ContriteTFT, Pavlov, AllC, AllD)
+}
 
 
 def _make_strategy(spec: Any, which: str, owner: str) -> Strategy:
@@ -215,10 +223,29 @@ class IteratedDilemma(RiskModel):
     """
 
     params = Params(
-        Param("n_pairs", 50, "independent pairs (averaged in the reporters)", "pairs", low=1, high=10_000),
-        Param("strategy_a", "TFT", "first player's strategy in every pair", choices=tuple(STRATEGIES)),
-        Param("strategy_b", "TFT", "second player's strategy in every pair", choices=tuple(STRATEGIES)),
-        Param("noise", 0.05, "chance each intended move is flipped (implementation error)", "probability", low=0, high=0.5, step=0.01),
+        Param(
+            "n_pairs",
+            50,
+            "independent pairs (averaged in the reporters)",
+            "pairs",
+            low=1,
+            high=10_000,
+        ),
+        Param(
+            "strategy_a", "TFT", "first player's strategy in every pair", choices=tuple(STRATEGIES)
+        ),
+        Param(
+            "strategy_b", "TFT", "second player's strategy in every pair", choices=tuple(STRATEGIES)
+        ),
+        Param(
+            "noise",
+            0.05,
+            "chance each intended move is flipped (implementation error)",
+            "probability",
+            low=0,
+            high=0.5,
+            step=0.01,
+        ),
     )
     reporters = {
         "payoff": lambda m: m.agents.agg("payoff", np.mean),
@@ -297,8 +324,15 @@ def play_match(
     """
     forced = set()
     for error in errors:
-        if not (isinstance(error, tuple) and len(error) == 2 and error[1] in (0, 1) and 0 <= error[0] < rounds):
-            raise ValueError(f"play_match(): parameter 'errors' got {error!r}; allowed: (round in [0, {rounds}), player 0 or 1)")
+        if not (
+            isinstance(error, tuple)
+            and len(error) == 2
+            and error[1] in (0, 1)
+            and 0 <= error[0] < rounds
+        ):
+            raise ValueError(
+                f"play_match(): parameter 'errors' got {error!r}; allowed: (round in [0, {rounds}), player 0 or 1)"
+            )
         forced.add(error)
     random = _random.Random(rng)
     players = [_fresh(a, "a", "play_match"), _fresh(b, "b", "play_match")]
@@ -311,7 +345,9 @@ def play_match(
             mine, theirs = histories[i], histories[1 - i]
             move = strategy.first_move() if t == 0 else strategy.move(mine, theirs, random)
             if move not in MOVES:
-                raise ValueError(f"strategy {strategy!r} returned {move!r} in round {t}; allowed: 'C' or 'D'")
+                raise ValueError(
+                    f"strategy {strategy!r} returned {move!r} in round {t}; allowed: 'C' or 'D'"
+                )
             if (t, i) in forced or random.random() < noise:
                 move = "D" if move == "C" else "C"
             moves.append(move)
@@ -322,9 +358,13 @@ def play_match(
 
 @validate_arguments(
     rounds=Param("rounds", 60, "rounds in each match", "rounds", low=2, high=1_000_000),
-    error_round=Param("error_round", 5, "round of the mistake (from 0)", "round", low=0, high=999_998),
+    error_round=Param(
+        "error_round", 5, "round of the mistake (from 0)", "round", low=0, high=999_998
+    ),
 )
-def single_error_recovery(strategy: Any, *, rounds: int = 60, error_round: int = 5, seeds: Sequence[int] = range(20)) -> dict[str, float]:
+def single_error_recovery(
+    strategy: Any, *, rounds: int = 60, error_round: int = 5, seeds: Sequence[int] = range(20)
+) -> dict[str, float]:
     """How a pair of ``strategy`` players copes with one mistake (no other noise).
 
     Player 0 defects by mistake in ``error_round``. Returns the mean, over ``seeds``, of
@@ -340,11 +380,19 @@ def single_error_recovery(strategy: Any, *, rounds: int = 60, error_round: int =
         )
     seeds = list(seeds)
     if not seeds:
-        raise ValueError("single_error_recovery(): parameter 'seeds' is empty; give at least one seed")
+        raise ValueError(
+            "single_error_recovery(): parameter 'seeds' is empty; give at least one seed"
+        )
     lost, recovered, delays = [], [], []
     for seed in seeds:
         first, second = play_match(strategy, strategy, rounds, errors=[(error_round, 0)], rng=seed)
-        payoff = sum(AXELROD_PAYOFF[x, y] + AXELROD_PAYOFF[y, x] for x, y in zip(first, second, strict=True)) / 2
+        payoff = (
+            sum(
+                AXELROD_PAYOFF[x, y] + AXELROD_PAYOFF[y, x]
+                for x, y in zip(first, second, strict=True)
+            )
+            / 2
+        )
         lost.append(3.0 * rounds - payoff)
         mutual = [x == y == "C" for x, y in zip(first, second, strict=True)]
         last_bad = max(t for t in range(rounds) if not mutual[t])

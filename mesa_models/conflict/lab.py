@@ -55,31 +55,48 @@ def check_exercise_1(strategy_cls: type[Strategy]) -> Verdict:
     from the ``random`` it is given; a pair of them recovers from a single mistake."""
 
     def test() -> None:
-        expect(isinstance(strategy_cls, type) and issubclass(strategy_cls, Strategy) and strategy_cls is not Strategy,
-               f"pass your class (a Strategy subclass), got {show(strategy_cls)}")
+        expect(
+            isinstance(strategy_cls, type)
+            and issubclass(strategy_cls, Strategy)
+            and strategy_cls is not Strategy,
+            f"pass your class (a Strategy subclass), got {show(strategy_cls)}",
+        )
         player = strategy_cls()
         player.reset()
         expect(player.first_move() == "C", f"open with 'C', got {show(player.first_move())}")
         rnd = random.Random(0)
         for mine, theirs in AFTER_C:
             moves = {call(player.move, mine, theirs, rnd) for _ in range(100)}
-            expect(moves == {"C"}, f"when the opponent's last move was 'C' (your moves {mine}, theirs {theirs}), always cooperate; got {sorted(moves)}")
+            expect(
+                moves == {"C"},
+                f"when the opponent's last move was 'C' (your moves {mine}, theirs {theirs}), always cooperate; got {sorted(moves)}",
+            )
         for mine, theirs in AFTER_D:
             moves = [call(player.move, mine, theirs, rnd) for _ in range(FORGIVE_DRAWS)]
-            expect(set(moves) <= {"C", "D"}, f"moves are 'C' or 'D', got {sorted(set(moves) - {'C', 'D'})}")
+            expect(
+                set(moves) <= {"C", "D"},
+                f"moves are 'C' or 'D', got {sorted(set(moves) - {'C', 'D'})}",
+            )
             forgive = moves.count("C") / FORGIVE_DRAWS
             low, high = FORGIVE_RANGE
-            expect(low <= forgive <= high,
-                   f"when the opponent's last move was 'D' (your moves {mine}, theirs {theirs}), forgive with probability 1/3; "
-                   f"you forgave {forgive:.1%} of {FORGIVE_DRAWS} times")
+            expect(
+                low <= forgive <= high,
+                f"when the opponent's last move was 'D' (your moves {mine}, theirs {theirs}), forgive with probability 1/3; "
+                f"you forgave {forgive:.1%} of {FORGIVE_DRAWS} times",
+            )
 
         def moves_after_a_defection(seed: int) -> list[str]:
             rnd = random.Random(seed)
             return [player.move(["C"], ["D"], rnd) for _ in range(40)]
 
-        expect_reproducible(moves_after_a_defection, "your move() after a defection, 40 times with one random")
+        expect_reproducible(
+            moves_after_a_defection, "your move() after a defection, 40 times with one random"
+        )
         result = single_error_recovery(strategy_cls, seeds=range(10))
-        expect(result["recovered"] == 1.0, f"a pair of your players should return to mutual cooperation after one mistake; they did in {result['recovered']:.0%} of matches")
+        expect(
+            result["recovered"] == 1.0,
+            f"a pair of your players should return to mutual cooperation after one mistake; they did in {result['recovered']:.0%} of matches",
+        )
 
     return run_check(
         "Exercise 1 — generous tit-for-tat",
@@ -93,7 +110,9 @@ def check_exercise_1(strategy_cls: type[Strategy]) -> Verdict:
 NEIGHBOURS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
 
 
-def _cell_with_apples_around(n: int, fine: float, protect_below: int) -> tuple[CommonsHarvest, object]:
+def _cell_with_apples_around(
+    n: int, fine: float, protect_below: int
+) -> tuple[CommonsHarvest, object]:
     """A model with an apple at (10, 10) and exactly ``n`` apples around it."""
     model = CommonsHarvest(rng=0, n_harvesters=1, fine=fine, protect_below=protect_below)
     model.apples[:] = False
@@ -133,7 +152,9 @@ def check_exercise_2(rule: Callable) -> Verdict:
 
 
 # -- Exercise 3: the weakest fine that prevents collapse --------------------------------------
-def reference_weakest_fine(rule: Callable, monitoring: float = 0.5, seeds=range(4), steps: int = 300) -> float | None:
+def reference_weakest_fine(
+    rule: Callable, monitoring: float = 0.5, seeds=range(4), steps: int = 300
+) -> float | None:
     """Smallest multiple of 0.25 (up to 20) under which no seed collapses within ``steps``."""
     for quarter in range(1, 81):
         fine = quarter / 4
@@ -198,7 +219,12 @@ def check_exercise_4(late_share: Callable[[float, int], float]) -> Verdict:
     def test() -> None:
         expect_type(late_share, "callable", "your late_share")
         for b, seed in LATE_SHARE_CASES:
-            expect_close(call(late_share, b, seed), reference_late_share(b, seed), f"late_share({b}, {seed})", tol=1e-9)
+            expect_close(
+                call(late_share, b, seed),
+                reference_late_share(b, seed),
+                f"late_share({b}, {seed})",
+                tol=1e-9,
+            )
 
     return run_check(
         "Exercise 4 — measuring cooperation",

@@ -68,9 +68,29 @@ MAX_MESA_CELLS = 160_000
 SPATIAL_PD_PARAMS = Params(
     Param("width", 50, "cells across the (torus) grid", "cells", low=3, high=1000),
     Param("height", 50, "cells up the (torus) grid", "cells", low=3, high=1000),
-    Param("b", 1.9, "temptation T = b: a defector's payoff against a cooperator (R = 1, S = P = 0)", "payoff", low=1, high=3, step=0.01),
-    Param("initial_cooperators", 0.9, "share of cooperators in the random start", "fraction", low=0, high=1, step=0.05),
-    Param("asynchronous", False, "update one player at a time in random order (Huberman & Glance 1993)"),
+    Param(
+        "b",
+        1.9,
+        "temptation T = b: a defector's payoff against a cooperator (R = 1, S = P = 0)",
+        "payoff",
+        low=1,
+        high=3,
+        step=0.01,
+    ),
+    Param(
+        "initial_cooperators",
+        0.9,
+        "share of cooperators in the random start",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "asynchronous",
+        False,
+        "update one player at a time in random order (Huberman & Glance 1993)",
+    ),
 )
 
 #: The four classic Nowak-May colours, Okabe-Ito versions: (was, is) -> colour.
@@ -90,28 +110,42 @@ def nowak_may_payoff(my_move: str, other_move: str, b: float) -> float:
     return b if other_move == "C" else 0.0
 
 
-def payoff_table(payoff: Callable[[str, str, float], float], b: float) -> dict[tuple[str, str], float]:
+def payoff_table(
+    payoff: Callable[[str, str, float], float], b: float
+) -> dict[tuple[str, str], float]:
     """Tabulate ``payoff`` for the four move pairs, checking it returns finite numbers."""
     if not callable(payoff):
-        raise TypeError(f"parameter 'payoff' got {payoff!r}; expected a function (my_move, other_move, b) -> float")
+        raise TypeError(
+            f"parameter 'payoff' got {payoff!r}; expected a function (my_move, other_move, b) -> float"
+        )
     table = {}
     for mine in MOVES:
         for other in MOVES:
             value = payoff(mine, other, b)
-            if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not np.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float | np.number)
+                or not np.isfinite(value)
+            ):
                 name = getattr(payoff, "__name__", repr(payoff))
-                raise ValueError(f"payoff function {name!r} returned {value!r} for ({mine!r}, {other!r}); allowed: a finite number")
+                raise ValueError(
+                    f"payoff function {name!r} returned {value!r} for ({mine!r}, {other!r}); allowed: a finite number"
+                )
             table[mine, other] = float(value)
     return table
 
 
-def block_score(my_move: str, n_cooperators: int, n_players: int, table: dict[tuple[str, str], float]) -> float:
+def block_score(
+    my_move: str, n_cooperators: int, n_players: int, table: dict[tuple[str, str], float]
+) -> float:
     """Total payoff of ``my_move`` against ``n_cooperators`` cooperators among ``n_players``
     opponents (self included). Both engines use this exact formula, so scores agree bit for bit."""
     return n_cooperators * table[my_move, "C"] + (n_players - n_cooperators) * table[my_move, "D"]
 
 
-def random_start(width: int, height: int, initial_cooperators: float, rng: np.random.Generator) -> np.ndarray:
+def random_start(
+    width: int, height: int, initial_cooperators: float, rng: np.random.Generator
+) -> np.ndarray:
     """A random initial grid (True = cooperator), indexed ``[x, y]`` like Mesa grids."""
     return rng.random((width, height)) < initial_cooperators
 
@@ -148,7 +182,9 @@ class Player(CellAgent):
         choice = self.choose_strategy()
         if choice not in MOVES:
             name = getattr(self.model.update_rule, "__name__", type(self).__name__)
-            raise ValueError(f"update rule {name!r} returned {choice!r} for player at {self.cell.coordinate}; allowed: 'C' or 'D'")
+            raise ValueError(
+                f"update rule {name!r} returned {choice!r} for player at {self.cell.coordinate}; allowed: 'C' or 'D'"
+            )
         self.next_strategy = choice
 
     def adopt(self) -> None:
@@ -204,10 +240,16 @@ class SpatialPD(RiskModel):
             )
         self.payoffs = payoff_table(payoff or nowak_may_payoff, self.b)
         if update_rule is not None and not callable(update_rule):
-            raise TypeError(f"SpatialPD: parameter 'update_rule' got {update_rule!r}; expected a function player -> 'C' or 'D'")
+            raise TypeError(
+                f"SpatialPD: parameter 'update_rule' got {update_rule!r}; expected a function player -> 'C' or 'D'"
+            )
         self.update_rule = update_rule or imitate_best
-        start = _initial_grid(initial, self.width, self.height, self.initial_cooperators, self.rng, "SpatialPD")
-        self.grid = OrthogonalMooreGrid((self.width, self.height), torus=True, capacity=1, random=self.random)
+        start = _initial_grid(
+            initial, self.width, self.height, self.initial_cooperators, self.rng, "SpatialPD"
+        )
+        self.grid = OrthogonalMooreGrid(
+            (self.width, self.height), torus=True, capacity=1, random=self.random
+        )
         for cell in self.grid.all_cells:
             player = self.player_class(self, "C" if start[cell.coordinate] else "D")
             player.cell = cell
@@ -265,13 +307,17 @@ class SpatialPD(RiskModel):
         draw_transitions(ax, self.previous_strategies(), self.strategies(), b=self.b)
 
 
-def _initial_grid(initial: Any, width: int, height: int, share: float, rng: np.random.Generator, owner: str) -> np.ndarray:
+def _initial_grid(
+    initial: Any, width: int, height: int, share: float, rng: np.random.Generator, owner: str
+) -> np.ndarray:
     """Validate a user-given start grid, or draw a random one."""
     if initial is None:
         return random_start(width, height, share, rng)
     grid = np.asarray(initial)
     if grid.shape != (width, height):
-        raise ValueError(f"{owner}: parameter 'initial' has shape {grid.shape}; allowed: shape (width, height) = ({width}, {height})")
+        raise ValueError(
+            f"{owner}: parameter 'initial' has shape {grid.shape}; allowed: shape (width, height) = ({width}, {height})"
+        )
     if grid.dtype != bool:
         if not np.isin(grid, (0, 1)).all():
             raise ValueError(f"{owner}: parameter 'initial' must hold True/False (or 1/0) values")
@@ -279,7 +325,14 @@ def _initial_grid(initial: Any, width: int, height: int, share: float, rng: np.r
     return grid.copy()
 
 
-def draw_transitions(ax: plt.Axes, previous: np.ndarray, current: np.ndarray, *, b: float | None = None, title: str | None = None) -> None:
+def draw_transitions(
+    ax: plt.Axes,
+    previous: np.ndarray,
+    current: np.ndarray,
+    *,
+    b: float | None = None,
+    title: str | None = None,
+) -> None:
     """Nowak & May's four colours: C→C, D→D, C→D (just defected), D→C (just cooperated)."""
     previous, current = np.asarray(previous, dtype=bool), np.asarray(current, dtype=bool)
     # code = 2 * was_cooperator + is_cooperator: 0 D→D, 1 D→C, 2 C→D, 3 C→C
@@ -298,5 +351,7 @@ def late_share(shares: Sequence[float], last: int) -> float:
     """Mean of the last ``last`` values of a cooperator-share series."""
     shares = list(shares)
     if not 1 <= last <= len(shares):
-        raise ValueError(f"parameter 'last' got {last!r}; allowed: an integer in [1, {len(shares)}]")
+        raise ValueError(
+            f"parameter 'last' got {last!r}; allowed: an integer in [1, {len(shares)}]"
+        )
     return float(np.mean(shares[-last:]))

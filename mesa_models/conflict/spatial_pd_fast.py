@@ -34,7 +34,14 @@ from mesa_models.conflict.spatial_pd import (
     payoff_table,
 )
 
-__all__ = ["SpatialPDArray", "block_max", "block_sum", "scores", "step_asynchronous", "step_synchronous"]
+__all__ = [
+    "SpatialPDArray",
+    "block_max",
+    "block_sum",
+    "scores",
+    "step_asynchronous",
+    "step_synchronous",
+]
 
 N_BLOCK = 9  # a cell and its 8 Moore neighbours
 
@@ -68,7 +75,9 @@ def step_synchronous(grid: np.ndarray, table: dict[tuple[str, str], float]) -> n
     return np.where(best_c > best_d, True, np.where(best_d > best_c, False, grid))
 
 
-def step_asynchronous(grid: np.ndarray, table: dict[tuple[str, str], float], order: Sequence[tuple[int, int]]) -> np.ndarray:
+def step_asynchronous(
+    grid: np.ndarray, table: dict[tuple[str, str], float], order: Sequence[tuple[int, int]]
+) -> np.ndarray:
     """One asynchronous sweep: cells in ``order`` update one at a time with current scores."""
     width, height = grid.shape
     coop = grid.tolist()
@@ -117,7 +126,9 @@ class SpatialPDArray(RiskModel):
     ) -> None:
         super().__init__(rng=rng, **params)
         self.payoffs = payoff_table(payoff or nowak_may_payoff, self.b)
-        self.grid = _initial_grid(initial, self.width, self.height, self.initial_cooperators, self.rng, "SpatialPDArray")
+        self.grid = _initial_grid(
+            initial, self.width, self.height, self.initial_cooperators, self.rng, "SpatialPDArray"
+        )
         self.previous = self.grid.copy()
         self.start_datacollector()
 
@@ -125,7 +136,9 @@ class SpatialPDArray(RiskModel):
         self.previous = self.grid
         if self.asynchronous:
             flat = self.rng.permutation(self.width * self.height)
-            order = list(zip((flat // self.height).tolist(), (flat % self.height).tolist(), strict=True))
+            order = list(
+                zip((flat // self.height).tolist(), (flat % self.height).tolist(), strict=True)
+            )
             self.grid = step_asynchronous(self.grid, self.payoffs, order)
         else:
             self.grid = step_synchronous(self.grid, self.payoffs)

@@ -83,24 +83,87 @@ BEER_GAME_PARAMS = Params(
     Param("demand_before", 4.0, "customer demand before the step", "cases/week", low=0, high=100),
     Param("demand_after", 8.0, "customer demand from the step on", "cases/week", low=0, high=100),
     Param("step_week", 5, "week in which customer demand steps", "week", low=1, high=1000),
-    Param("demand_noise", 0.0, "standard deviation of random customer demand around the step", "cases/week", low=0, high=10, step=0.1),
+    Param(
+        "demand_noise",
+        0.0,
+        "standard deviation of random customer demand around the step",
+        "cases/week",
+        low=0,
+        high=10,
+        step=0.1,
+    ),
     Param("order_delay", 2, "weeks an order takes to reach the supplier", "weeks", low=1, high=20),
     Param("shipping_delay", 2, "weeks a shipment takes to arrive", "weeks", low=1, high=20),
-    Param("production_delay", 3, "weeks from the factory's order to finished beer", "weeks", low=1, high=20),
-    Param("initial_inventory", 12.0, "inventory of every stage at the start", "cases", low=0, high=1000),
-    Param("theta", 0.36, "weight of the latest order in the demand forecast (Sterman: 0.36)", "", low=0, high=1, step=0.01),
-    Param("alpha_s", 0.26, "share of the stock gap corrected each week (Sterman: 0.26)", "1/week", low=0, high=1, step=0.01),
-    Param("beta", 0.34, "weight of the supply line (Sterman: 0.34; 1 = all of it)", "", low=0, high=1, step=0.01),
-    Param("s_prime", 17.0, "desired effective inventory plus weighted supply line S' (Sterman: 17)", "cases", low=0, high=100, step=0.5),
+    Param(
+        "production_delay",
+        3,
+        "weeks from the factory's order to finished beer",
+        "weeks",
+        low=1,
+        high=20,
+    ),
+    Param(
+        "initial_inventory",
+        12.0,
+        "inventory of every stage at the start",
+        "cases",
+        low=0,
+        high=1000,
+    ),
+    Param(
+        "theta",
+        0.36,
+        "weight of the latest order in the demand forecast (Sterman: 0.36)",
+        "",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "alpha_s",
+        0.26,
+        "share of the stock gap corrected each week (Sterman: 0.26)",
+        "1/week",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "beta",
+        0.34,
+        "weight of the supply line (Sterman: 0.34; 1 = all of it)",
+        "",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "s_prime",
+        17.0,
+        "desired effective inventory plus weighted supply line S' (Sterman: 17)",
+        "cases",
+        low=0,
+        high=100,
+        step=0.5,
+    ),
     Param("share_pos", False, "every stage forecasts from point-of-sale customer demand"),
-    Param("holding_cost", 0.5, "cost per case in inventory per week", "$/case/week", low=0, high=100),
+    Param(
+        "holding_cost", 0.5, "cost per case in inventory per week", "$/case/week", low=0, high=100
+    ),
     Param("backlog_cost", 1.0, "cost per case backlogged per week", "$/case/week", low=0, high=100),
 )
 
 
-@validate_arguments(s_prime=BEER_GAME_PARAMS["s_prime"], beta=BEER_GAME_PARAMS["beta"],
-                    supply_line=Param("supply_line", 16.0, "cases ordered, not yet received", "cases", low=0, high=10_000))
-def full_supply_line_s_prime(s_prime: float = 17.0, beta: float = 0.34, supply_line: float = 16.0) -> float:
+@validate_arguments(
+    s_prime=BEER_GAME_PARAMS["s_prime"],
+    beta=BEER_GAME_PARAMS["beta"],
+    supply_line=Param(
+        "supply_line", 16.0, "cases ordered, not yet received", "cases", low=0, high=10_000
+    ),
+)
+def full_supply_line_s_prime(
+    s_prime: float = 17.0, beta: float = 0.34, supply_line: float = 16.0
+) -> float:
     """S' for ``beta = 1`` that keeps the desired inventory of a rule with (s_prime, beta):
     ``S' = S* + beta SL*`` with ``SL*`` = ``supply_line`` cases (16 at the start of the game),
     so ``S'_full = s_prime + (1 - beta) supply_line`` (27.56 for Sterman's estimates)."""
@@ -111,13 +174,28 @@ def sterman_order(stage: Stage) -> float:
     """Sterman's (1989) anchoring-and-adjustment rule with the model's theta, alpha_S,
     beta and S' (the stage's forecast ``expected_demand`` already uses theta)."""
     m = stage.model
-    return max(0.0, stage.expected_demand + m.alpha_s * (m.s_prime - stage.effective_inventory - m.beta * stage.supply_line))
+    return max(
+        0.0,
+        stage.expected_demand
+        + m.alpha_s * (m.s_prime - stage.effective_inventory - m.beta * stage.supply_line),
+    )
 
 
-@validate_arguments(weeks=Param("weeks", GAME_WEEKS, "length of the game", "weeks", low=1, high=10_000),
-                    **{name: BEER_GAME_PARAMS[name] for name in ("demand_before", "demand_after", "step_week", "demand_noise")})
-def customer_demand(weeks: int, demand_before: float = 4.0, demand_after: float = 8.0, step_week: int = 5,
-                    demand_noise: float = 0.0, rng: np.random.Generator | None = None) -> np.ndarray:
+@validate_arguments(
+    weeks=Param("weeks", GAME_WEEKS, "length of the game", "weeks", low=1, high=10_000),
+    **{
+        name: BEER_GAME_PARAMS[name]
+        for name in ("demand_before", "demand_after", "step_week", "demand_noise")
+    },
+)
+def customer_demand(
+    weeks: int,
+    demand_before: float = 4.0,
+    demand_after: float = 8.0,
+    step_week: int = 5,
+    demand_noise: float = 0.0,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
     """Customer demand for weeks 1..``weeks``: ``demand_before`` until week ``step_week - 1``,
     ``demand_after`` from week ``step_week``, plus normal noise with standard deviation
     ``demand_noise`` drawn from ``rng`` (one number per week, never below 0) — the same
@@ -154,7 +232,11 @@ class Stage(mesa.Agent):
         self.last_order = float(model.demand_before)
         self.shipped = float(model.demand_before)
         self.cost = 0.0
-        lead = model.production_delay if position == len(ROLES) - 1 else model.order_delay + model.shipping_delay
+        lead = (
+            model.production_delay
+            if position == len(ROLES) - 1
+            else model.order_delay + model.shipping_delay
+        )
         self.supply_line = float(model.demand_before) * lead
 
     @property
@@ -182,10 +264,17 @@ class Stage(mesa.Agent):
         """This week's order: the model's ordering policy, checked."""
         policy = self.model.order_policy
         order = policy(self)
-        if isinstance(order, bool) or not isinstance(order, int | float | np.integer | np.floating) or not math.isfinite(order) or order < 0:
+        if (
+            isinstance(order, bool)
+            or not isinstance(order, int | float | np.integer | np.floating)
+            or not math.isfinite(order)
+            or order < 0
+        ):
             name = getattr(policy, "__name__", repr(policy))
-            raise ValueError(f"BeerGame: ordering policy {name!r} returned {order!r} for the {self.role} in week {self.week}; "
-                             "allowed: a finite number of cases >= 0")
+            raise ValueError(
+                f"BeerGame: ordering policy {name!r} returned {order!r} for the {self.role} in week {self.week}; "
+                "allowed: a finite number of cases >= 0"
+            )
         return float(order)
 
     def place_order(self, signal: float) -> float:
@@ -197,7 +286,9 @@ class Stage(mesa.Agent):
         return self.last_order
 
     def count_cost(self) -> None:
-        self.cost += self.model.holding_cost * self.inventory + self.model.backlog_cost * self.backlog
+        self.cost += (
+            self.model.holding_cost * self.inventory + self.model.backlog_cost * self.backlog
+        )
 
 
 class BeerGame(RiskModel):
@@ -212,17 +303,31 @@ class BeerGame(RiskModel):
     params = BEER_GAME_PARAMS
     reporters = {
         "demand": "demand",
-        **{f"orders_{role}": (lambda m, i=i: m.stages[i].last_order) for i, role in enumerate(ROLES)},
-        **{f"inventory_{role}": (lambda m, i=i: m.stages[i].effective_inventory) for i, role in enumerate(ROLES)},
+        **{
+            f"orders_{role}": (lambda m, i=i: m.stages[i].last_order)
+            for i, role in enumerate(ROLES)
+        },
+        **{
+            f"inventory_{role}": (lambda m, i=i: m.stages[i].effective_inventory)
+            for i, role in enumerate(ROLES)
+        },
         "cost": lambda m: m.team_cost(),
     }
     default_plots = ("cost",)
 
-    def __init__(self, *, order_policy: Callable[[Stage], float] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        order_policy: Callable[[Stage], float] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=plain_seed(rng), **params)
         owner = type(self).__name__
         if order_policy is not None and not callable(order_policy):
-            raise TypeError(f"{owner}: parameter 'order_policy' got {order_policy!r}; expected a function stage -> order")
+            raise TypeError(
+                f"{owner}: parameter 'order_policy' got {order_policy!r}; expected a function stage -> order"
+            )
         self.order_policy = order_policy or sterman_order
         self.week = 0
         self.demand = float(self.demand_before)
@@ -273,7 +378,9 @@ def _orders(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["demand", *(f"orders_{role}" for role in ROLES)]
     missing = [c for c in columns if c not in getattr(frame, "columns", ())]
     if missing:
-        raise ValueError(f"the table needs the columns {columns} (a BeerGame run); missing {missing}")
+        raise ValueError(
+            f"the table needs the columns {columns} (a BeerGame run); missing {missing}"
+        )
     return frame.loc[frame.index >= 1, columns]
 
 
@@ -282,8 +389,17 @@ def bullwhip_ratios(frame: pd.DataFrame) -> pd.Series:
     (Lee et al.'s measure of the bullwhip effect), indexed by role."""
     orders = _orders(frame)
     demand_var = float(orders["demand"].var(ddof=0))
-    require(demand_var > 0, "frame", "constant customer demand", "a run in which customer demand varies (a step or noise)", "bullwhip_ratios")
-    return pd.Series({role: float(orders[f"orders_{role}"].var(ddof=0)) / demand_var for role in ROLES}, name="bullwhip ratio")
+    require(
+        demand_var > 0,
+        "frame",
+        "constant customer demand",
+        "a run in which customer demand varies (a step or noise)",
+        "bullwhip_ratios",
+    )
+    return pd.Series(
+        {role: float(orders[f"orders_{role}"].var(ddof=0)) / demand_var for role in ROLES},
+        name="bullwhip ratio",
+    )
 
 
 def total_cost(frame: pd.DataFrame) -> float:
@@ -296,7 +412,9 @@ def total_cost(frame: pd.DataFrame) -> float:
 def draw_orders(ax: plt.Axes, frame: pd.DataFrame, *, title: str | None = None) -> None:
     """Customer demand and every stage's orders, week by week."""
     orders = _orders(frame)
-    ax.step(orders.index, orders["demand"], where="mid", color="black", lw=1.5, label="customer demand")
+    ax.step(
+        orders.index, orders["demand"], where="mid", color="black", lw=1.5, label="customer demand"
+    )
     for colour, role in zip(PALETTE, ROLES, strict=False):
         ax.plot(orders.index, orders[f"orders_{role}"], color=colour, lw=1.3, label=role)
     ax.set_xlabel("week")

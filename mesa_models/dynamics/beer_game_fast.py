@@ -50,39 +50,79 @@ def play(
     ``(*batch, 4)``) and ``demand``.
     """
     rule = {"theta": theta, "alpha_s": alpha_s, "beta": beta, "s_prime": s_prime}
-    unknown = set(params) - set(BEER_GAME_PARAMS) | (set(params) & {"theta", "alpha_s", "beta", "s_prime", "share_pos", "demand_noise"})
+    unknown = set(params) - set(BEER_GAME_PARAMS) | (
+        set(params) & {"theta", "alpha_s", "beta", "s_prime", "share_pos", "demand_noise"}
+    )
     if unknown:
-        raise TypeError(f"play() got an unexpected parameter {sorted(unknown)[0]!r}; game parameters: "
-                        f"{', '.join(n for n in BEER_GAME_PARAMS if n not in rule and n not in ('share_pos', 'demand_noise'))}")
+        raise TypeError(
+            f"play() got an unexpected parameter {sorted(unknown)[0]!r}; game parameters: "
+            f"{', '.join(n for n in BEER_GAME_PARAMS if n not in rule and n not in ('share_pos', 'demand_noise'))}"
+        )
     game = BEER_GAME_PARAMS.resolve(params, "play")
     arrays = {}
     for name, value in rule.items():
         array = np.asarray(value, dtype=float)
         p = BEER_GAME_PARAMS[name]
         require(bool(np.isfinite(array).all()), name, value, "finite numbers", "play")
-        require(bool((array >= p.low).all() and (array <= p.high).all()), name, value, p.allowed(), "play")
+        require(
+            bool((array >= p.low).all() and (array <= p.high).all()),
+            name,
+            value,
+            p.allowed(),
+            "play",
+        )
         arrays[name] = array
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     games = int(np.prod(shape)) if shape else 1
-    require(isinstance(weeks, int | np.integer) and not isinstance(weeks, bool) and 1 <= weeks <= 10_000, "weeks", weeks, "an integer in [1, 10000]", "play")
-    require(games <= MAX_GAMES, "theta", f"{games:,} combinations", f"at most {MAX_GAMES:,} games at once "
-            f"(this batch would need about {games * weeks * 4 * 8 * 2 / 1e9:.1f} GB)", "play")
-    t, a, b, s = (np.broadcast_to(arrays[n], shape).reshape(games) for n in ("theta", "alpha_s", "beta", "s_prime"))
+    require(
+        isinstance(weeks, int | np.integer)
+        and not isinstance(weeks, bool)
+        and 1 <= weeks <= 10_000,
+        "weeks",
+        weeks,
+        "an integer in [1, 10000]",
+        "play",
+    )
+    require(
+        games <= MAX_GAMES,
+        "theta",
+        f"{games:,} combinations",
+        f"at most {MAX_GAMES:,} games at once "
+        f"(this batch would need about {games * weeks * 4 * 8 * 2 / 1e9:.1f} GB)",
+        "play",
+    )
+    t, a, b, s = (
+        np.broadcast_to(arrays[n], shape).reshape(games)
+        for n in ("theta", "alpha_s", "beta", "s_prime")
+    )
     if demand is None:
-        demand = customer_demand(int(weeks), game["demand_before"], game["demand_after"], game["step_week"])
+        demand = customer_demand(
+            int(weeks), game["demand_before"], game["demand_after"], game["step_week"]
+        )
     demand = np.asarray(demand, dtype=float)
-    require(demand.shape == (weeks,) and bool(np.isfinite(demand).all()) and bool((demand >= 0).all()),
-            "demand", demand, f"{weeks} finite numbers >= 0 (one per week)", "play")
+    require(
+        demand.shape == (weeks,) and bool(np.isfinite(demand).all()) and bool((demand >= 0).all()),
+        "demand",
+        demand,
+        f"{weeks} finite numbers >= 0 (one per week)",
+        "play",
+    )
 
     n_stages = len(ROLES)
     start = float(game["demand_before"])
     inventory = np.full((games, n_stages), float(game["initial_inventory"]))
     backlog = np.zeros((games, n_stages))
     expected = np.full((games, n_stages), start)
-    lead = np.array([game["order_delay"] + game["shipping_delay"]] * (n_stages - 1) + [game["production_delay"]], dtype=float)
+    lead = np.array(
+        [game["order_delay"] + game["shipping_delay"]] * (n_stages - 1)
+        + [game["production_delay"]],
+        dtype=float,
+    )
     supply_line = np.tile(start * lead, (games, 1))
     cost = np.zeros((games, n_stages))
-    shipping = [deque([np.full(games, start)] * game["shipping_delay"]) for _ in range(n_stages - 1)]
+    shipping = [
+        deque([np.full(games, start)] * game["shipping_delay"]) for _ in range(n_stages - 1)
+    ]
     shipping.append(deque([np.full(games, start)] * game["production_delay"]))
     mail = [deque([np.full(games, start)] * game["order_delay"]) for _ in range(n_stages - 1)]
     orders = np.empty((games, weeks, n_stages))
@@ -104,7 +144,11 @@ def play(
         for i in range(n_stages):
             signal = np.full(games, d) if share_pos else incoming[i]
             expected[:, i] = t * signal + (1 - t) * expected[:, i]
-            order = np.maximum(0.0, expected[:, i] + a * (s - (inventory[:, i] - backlog[:, i]) - b * supply_line[:, i]))
+            order = np.maximum(
+                0.0,
+                expected[:, i]
+                + a * (s - (inventory[:, i] - backlog[:, i]) - b * supply_line[:, i]),
+            )
             supply_line[:, i] += order
             if i < n_stages - 1:
                 mail[i].append(order)
@@ -112,11 +156,15 @@ def play(
                 shipping[i].append(order)
             orders[:, week, i] = order
         for i in range(n_stages):
-            cost[:, i] += game["holding_cost"] * inventory[:, i] + game["backlog_cost"] * backlog[:, i]
+            cost[:, i] += (
+                game["holding_cost"] * inventory[:, i] + game["backlog_cost"] * backlog[:, i]
+            )
         effective[:, week] = inventory - backlog
     team = cost[:, 0] + cost[:, 1] + cost[:, 2] + cost[:, 3]
     demand_var = demand.var()
-    ratios = orders.var(axis=1) / demand_var if demand_var > 0 else np.full((games, n_stages), np.nan)
+    ratios = (
+        orders.var(axis=1) / demand_var if demand_var > 0 else np.full((games, n_stages), np.nan)
+    )
     return {
         "orders": orders.reshape(*shape, weeks, n_stages),
         "inventory": effective.reshape(*shape, weeks, n_stages),

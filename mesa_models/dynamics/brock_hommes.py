@@ -74,14 +74,55 @@ __all__ = [
 ]
 
 BROCK_HOMMES_PARAMS = Params(
-    Param("beta", 3.6, "intensity of choice: how fast traders switch to the better rule", "1/profit", low=0, high=20, step=0.01),
-    Param("R", 1.1, "gross return of the riskless asset", "", low=1, high=2, low_open=True, step=0.01),
+    Param(
+        "beta",
+        3.6,
+        "intensity of choice: how fast traders switch to the better rule",
+        "1/profit",
+        low=0,
+        high=20,
+        step=0.01,
+    ),
+    Param(
+        "R", 1.1, "gross return of the riskless asset", "", low=1, high=2, low_open=True, step=0.01
+    ),
     Param("trend", 1.2, "trend chasers' extrapolation g in f = g x", "", low=0, high=3, step=0.01),
-    Param("cost", 1.0, "fundamentalists' information cost per period", "profit", low=0, high=10, step=0.05),
-    Param("a_sigma2", 1.0, "risk aversion times conditional variance (a sigma^2)", "", low=0, high=100, low_open=True),
+    Param(
+        "cost",
+        1.0,
+        "fundamentalists' information cost per period",
+        "profit",
+        low=0,
+        high=10,
+        step=0.05,
+    ),
+    Param(
+        "a_sigma2",
+        1.0,
+        "risk aversion times conditional variance (a sigma^2)",
+        "",
+        low=0,
+        high=100,
+        low_open=True,
+    ),
     Param("x0", 0.1, "initial deviation from the fundamental price", "price", low=-10, high=10),
-    Param("n_traders", 0, "traders who each pick a rule (0: infinite population, the paper)", "agents", low=0, high=5000),
-    Param("noise", 0.0, "standard deviation of a shock added to R x_t (dividend noise)", "price", low=0, high=1, step=0.01),
+    Param(
+        "n_traders",
+        0,
+        "traders who each pick a rule (0: infinite population, the paper)",
+        "agents",
+        low=0,
+        high=5000,
+    ),
+    Param(
+        "noise",
+        0.0,
+        "standard deviation of a shock added to R x_t (dividend noise)",
+        "price",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
 )
 
 
@@ -91,7 +132,15 @@ FORMULA_PARAMS = Params(
     Param("R", 1.1, "gross return of the riskless asset", "", low=1, low_open=True, high=100),
     Param("trend", 1.2, "trend chasers' extrapolation g", "", low=0, high=100),
     Param("cost", 1.0, "fundamentalists' information cost per period", "profit", low=0, high=100),
-    Param("a_sigma2", 1.0, "risk aversion times conditional variance", "", low=0, low_open=True, high=1e6),
+    Param(
+        "a_sigma2",
+        1.0,
+        "risk aversion times conditional variance",
+        "",
+        low=0,
+        low_open=True,
+        high=1e6,
+    ),
 )
 
 
@@ -112,16 +161,27 @@ class ForecastRule:
     def __post_init__(self) -> None:
         for field in ("trend", "bias", "cost"):
             value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating) or not math.isfinite(value):
-                raise ValueError(f"ForecastRule {self.name!r}: parameter {field!r} got {value!r}; allowed: a finite number")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float | np.integer | np.floating)
+                or not math.isfinite(value)
+            ):
+                raise ValueError(
+                    f"ForecastRule {self.name!r}: parameter {field!r} got {value!r}; allowed: a finite number"
+                )
         if self.cost < 0:
-            raise ValueError(f"ForecastRule {self.name!r}: parameter 'cost' got {self.cost!r}; allowed: a number >= 0")
+            raise ValueError(
+                f"ForecastRule {self.name!r}: parameter 'cost' got {self.cost!r}; allowed: a number >= 0"
+            )
 
 
 @formula_arguments("trend", "cost")
 def default_rules(trend: float = 1.2, cost: float = 1.0) -> list[ForecastRule]:
     """Brock & Hommes's §4.1.2: costly fundamentalists versus free trend chasers."""
-    return [ForecastRule("fundamentalists", 0.0, 0.0, cost), ForecastRule("trend chasers", trend, 0.0, 0.0)]
+    return [
+        ForecastRule("fundamentalists", 0.0, 0.0, cost),
+        ForecastRule("trend chasers", trend, 0.0, 0.0),
+    ]
 
 
 @formula_arguments("beta")
@@ -139,7 +199,13 @@ def pitchfork_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> flo
     does (``g <= R``: even a market of trend chasers only is stable), 0 if it never is
     stable (``g >= 2R``, or free fundamentalists with ``g > R``)."""
     require(R > 1, "R", R, "a number > 1", "pitchfork_beta")
-    require(trend >= 0 and cost >= 0, "trend" if trend < 0 else "cost", trend if trend < 0 else cost, "a number >= 0", "pitchfork_beta")
+    require(
+        trend >= 0 and cost >= 0,
+        "trend" if trend < 0 else "cost",
+        trend if trend < 0 else cost,
+        "a number >= 0",
+        "pitchfork_beta",
+    )
     if trend <= R:
         return math.inf
     if cost == 0:
@@ -148,7 +214,9 @@ def pitchfork_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> flo
 
 
 @formula_arguments("beta", "R", "trend", "cost", "a_sigma2")
-def steady_state(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: float = 1.0) -> float:
+def steady_state(
+    beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: float = 1.0
+) -> float:
     """The positive non-fundamental steady state x* for ``beta`` above :func:`pitchfork_beta`
     (0 below it): at x* the trend chasers' share is R/g, which needs
     ``x*^2 = a sigma^2 (C + ln((g - R)/R) / beta) / (g (R - 1))``."""
@@ -160,7 +228,9 @@ def steady_state(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 
 
 
 @formula_arguments("beta", "R", "trend", "cost")
-def fundamental_eigenvalue(beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0) -> float:
+def fundamental_eigenvalue(
+    beta: float, R: float = 1.1, trend: float = 1.2, cost: float = 1.0
+) -> float:
     """The eigenvalue ``n* g / R`` of the fundamental steady state (its stability: < 1)."""
     share = 1.0 / (1.0 + math.exp(-beta * cost)) if beta * cost < 700 else 1.0
     return share * trend / R
@@ -183,7 +253,9 @@ class Predictor(mesa.Agent):
         """Realised excess profit of last period's demand, net of the rule's cost:
         ``(x - R x_prev)(forecast(x_prev2) - R x_prev) / (a sigma^2) - C``."""
         m = self.model
-        return (x - m.R * x_prev) * (self.forecast(x_prev2) - m.R * x_prev) / m.a_sigma2 - self.rule.cost
+        return (x - m.R * x_prev) * (
+            self.forecast(x_prev2) - m.R * x_prev
+        ) / m.a_sigma2 - self.rule.cost
 
 
 class Trader(mesa.Agent):
@@ -228,11 +300,19 @@ class BrockHommes(RiskModel):
         owner = type(self).__name__
         if rules is None:
             rules = default_rules(self.trend, self.cost)
-        elif isinstance(rules, str | bytes) or not isinstance(rules, Sequence) or not all(isinstance(r, ForecastRule) for r in rules):
-            raise TypeError(f"{owner}: parameter 'rules' got {rules!r}; expected a list of ForecastRule")
+        elif (
+            isinstance(rules, str | bytes)
+            or not isinstance(rules, Sequence)
+            or not all(isinstance(r, ForecastRule) for r in rules)
+        ):
+            raise TypeError(
+                f"{owner}: parameter 'rules' got {rules!r}; expected a list of ForecastRule"
+            )
         require(len(rules) >= 2, "rules", list(rules), "at least two forecasting rules", owner)
         if choice is not None and not callable(choice):
-            raise TypeError(f"{owner}: parameter 'choice' got {choice!r}; expected a function (fitness, beta) -> probabilities")
+            raise TypeError(
+                f"{owner}: parameter 'choice' got {choice!r}; expected a function (fitness, beta) -> probabilities"
+            )
         self.choice = choice or logit_choice
         self.predictors = [Predictor(self, rule, 1.0 / len(rules)) for rule in rules]
         self.traders = [Trader(self) for _ in range(self.n_traders)]
@@ -242,7 +322,9 @@ class BrockHommes(RiskModel):
 
     def step(self) -> None:
         x_prev2, x_prev, x = self.history[-3:]
-        fitness = np.array([p.performance(x, x_prev, x_prev2) for p in self.predictors], dtype=float)
+        fitness = np.array(
+            [p.performance(x, x_prev, x_prev2) for p in self.predictors], dtype=float
+        )
         for predictor, value in zip(self.predictors, fitness, strict=True):
             predictor.fitness = float(value)
         probabilities = self._probabilities(fitness)

@@ -39,7 +39,15 @@ from mesa_models.dynamics.brock_hommes import (
 )
 from mesa_models.params import Param, require, validate_arguments
 
-__all__ = ["bifurcation_points", "draw_bifurcation", "draw_lyapunov", "hopf_beta", "jacobian", "lyapunov_exponents", "orbits"]
+__all__ = [
+    "bifurcation_points",
+    "draw_bifurcation",
+    "draw_lyapunov",
+    "hopf_beta",
+    "jacobian",
+    "lyapunov_exponents",
+    "orbits",
+]
 
 #: Largest number of periods :func:`lyapunov_exponents` and :func:`bifurcation_points` iterate
 #: (transient and kept values each): a million periods take tens of seconds.
@@ -52,16 +60,32 @@ _X = Param("x", 0.0, "a deviation from the fundamental price", "price", low=-1e6
 MAX_VALUES = 50_000_000
 
 
-def _setup(betas: Any, R: float, rules: Sequence[ForecastRule] | None, trend: float, cost: float, a_sigma2: float, owner: str):
+def _setup(
+    betas: Any,
+    R: float,
+    rules: Sequence[ForecastRule] | None,
+    trend: float,
+    cost: float,
+    a_sigma2: float,
+    owner: str,
+):
     betas = np.atleast_1d(np.asarray(betas, dtype=float))
     require(betas.ndim == 1 and betas.size >= 1, "betas", betas, "one or more numbers", owner)
-    require(bool(np.isfinite(betas).all() and (betas >= 0).all()), "betas", betas, "finite numbers >= 0", owner)
+    require(
+        bool(np.isfinite(betas).all() and (betas >= 0).all()),
+        "betas",
+        betas,
+        "finite numbers >= 0",
+        owner,
+    )
     require(R > 1, "R", R, "a number > 1", owner)
     require(a_sigma2 > 0, "a_sigma2", a_sigma2, "a number > 0", owner)
     if rules is None:
         rules = default_rules(trend, cost)
     elif not all(isinstance(r, ForecastRule) for r in rules) or len(rules) < 2:
-        raise TypeError(f"{owner}(): parameter 'rules' got {rules!r}; expected a list of at least two ForecastRule")
+        raise TypeError(
+            f"{owner}(): parameter 'rules' got {rules!r}; expected a list of at least two ForecastRule"
+        )
     g = np.array([r.trend for r in rules], dtype=float)
     b = np.array([r.bias for r in rules], dtype=float)
     c = np.array([r.cost for r in rules], dtype=float)
@@ -73,7 +97,9 @@ def _check_steps(steps: Any, name: str, owner: str, low: int = 1, high: int | No
     if high is None:
         require(integer and steps >= low, name, steps, f"an integer >= {low}", owner)
     else:
-        require(integer and low <= steps <= high, name, steps, f"an integer in [{low}, {high:,}]", owner)
+        require(
+            integer and low <= steps <= high, name, steps, f"an integer in [{low}, {high:,}]", owner
+        )
     return int(steps)
 
 
@@ -110,9 +136,14 @@ def orbits(
     betas, g, b, c = _setup(betas, R, rules, trend, cost, a_sigma2, "orbits")
     steps = _check_steps(steps, "steps", "orbits")
     size = (steps + 1) * betas.size
-    require(size <= MAX_VALUES, "steps", steps,
-            f"at most {MAX_VALUES:,} stored values in all (len(betas) x (steps + 1) = {size:,}, about {8 * size / 1e6:,.0f} MB); "
-            "use bifurcation_points for long runs", "orbits")
+    require(
+        size <= MAX_VALUES,
+        "steps",
+        steps,
+        f"at most {MAX_VALUES:,} stored values in all (len(betas) x (steps + 1) = {size:,}, about {8 * size / 1e6:,.0f} MB); "
+        "use bifurcation_points for long runs",
+        "orbits",
+    )
     out = np.empty((steps + 1, betas.size))
     x = np.full(betas.size, float(x0))
     x_prev, x_prev2 = x.copy(), x.copy()
@@ -144,7 +175,13 @@ def bifurcation_points(
             kwargs[name] = FORMULA_PARAMS[name].validate(kwargs[name], "bifurcation_points()")
     if "x0" in kwargs:
         kwargs["x0"] = _X0.validate(kwargs["x0"], "bifurcation_points()")
-    require(betas.size * keep <= MAX_VALUES, "keep", keep, f"at most {MAX_VALUES:,} points in all", "bifurcation_points")
+    require(
+        betas.size * keep <= MAX_VALUES,
+        "keep",
+        keep,
+        f"at most {MAX_VALUES:,} points in all",
+        "bifurcation_points",
+    )
     values = _tail(betas, transient, keep, **kwargs)
     return np.repeat(betas[None, :], keep, axis=0).ravel(), values.ravel()
 
@@ -170,7 +207,15 @@ def _orbit_from(betas, steps, state, x0, **kwargs):
         return orbits(betas, steps, x0=x0, **kwargs)[1:]
     R = kwargs.get("R", 1.1)
     a_sigma2 = kwargs.get("a_sigma2", 1.0)
-    _, g, b, c = _setup(betas, R, kwargs.get("rules"), kwargs.get("trend", 1.2), kwargs.get("cost", 1.0), a_sigma2, "orbits")
+    _, g, b, c = _setup(
+        betas,
+        R,
+        kwargs.get("rules"),
+        kwargs.get("trend", 1.2),
+        kwargs.get("cost", 1.0),
+        a_sigma2,
+        "orbits",
+    )
     x_prev2, x_prev, x = (np.array(row, dtype=float) for row in state)
     out = np.empty((steps, betas.size))
     with np.errstate(over="ignore", invalid="ignore"):
@@ -182,13 +227,33 @@ def _orbit_from(betas, steps, state, x0, **kwargs):
     return out
 
 
-@formula_arguments("beta", "R", "trend", "cost", "a_sigma2", x=_X, x_prev=Param("x_prev", 0.0, "", low=-1e6, high=1e6),
-                   x_prev2=Param("x_prev2", 0.0, "", low=-1e6, high=1e6))
-def jacobian(beta: float, x: float, x_prev: float, x_prev2: float, *, R: float = 1.1, trend: float = 1.2, cost: float = 1.0,
-             a_sigma2: float = 1.0, rules: Sequence[ForecastRule] | None = None) -> np.ndarray:
+@formula_arguments(
+    "beta",
+    "R",
+    "trend",
+    "cost",
+    "a_sigma2",
+    x=_X,
+    x_prev=Param("x_prev", 0.0, "", low=-1e6, high=1e6),
+    x_prev2=Param("x_prev2", 0.0, "", low=-1e6, high=1e6),
+)
+def jacobian(
+    beta: float,
+    x: float,
+    x_prev: float,
+    x_prev2: float,
+    *,
+    R: float = 1.1,
+    trend: float = 1.2,
+    cost: float = 1.0,
+    a_sigma2: float = 1.0,
+    rules: Sequence[ForecastRule] | None = None,
+) -> np.ndarray:
     """The 3x3 Jacobian of the map (x_t, x_{t-1}, x_{t-2}) -> (x_{t+1}, x_t, x_{t-1})."""
     betas, g, b, c = _setup([beta], R, rules, trend, cost, a_sigma2, "jacobian")
-    rows, _ = _jacobian_rows(betas, np.array([x]), np.array([x_prev]), np.array([x_prev2]), g, b, c, R, a_sigma2)
+    rows, _ = _jacobian_rows(
+        betas, np.array([x]), np.array([x_prev]), np.array([x_prev2]), g, b, c, R, a_sigma2
+    )
     return np.array([rows[0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
@@ -206,7 +271,10 @@ def _jacobian_rows(betas, x, x_prev, x_prev2, g, b, c, R, a_sigma2):
     mean = (n * forecasts).sum(axis=1)
     w = betas[:, None] * n * (forecasts - mean[:, None]) / a_sigma2
     we = (w * error).sum(axis=1)
-    return np.stack([(we + (n * g[None, :]).sum(axis=1)) / R, -we, move * (w * g[None, :]).sum(axis=1) / R], axis=1), mean
+    return np.stack(
+        [(we + (n * g[None, :]).sum(axis=1)) / R, -we, move * (w * g[None, :]).sum(axis=1) / R],
+        axis=1,
+    ), mean
 
 
 @formula_arguments("R", "trend", "cost", "a_sigma2", x0=_X0)
@@ -246,17 +314,42 @@ def lyapunov_exponents(
     return total / steps
 
 
-@formula_arguments("R", "trend", "cost", "a_sigma2", tol=Param("tol", 1e-10, "bisection tolerance", low=0, low_open=True, high=1))
-def hopf_beta(R: float = 1.1, trend: float = 1.2, cost: float = 1.0, a_sigma2: float = 1.0, *, tol: float = 1e-10) -> float:
+@formula_arguments(
+    "R",
+    "trend",
+    "cost",
+    "a_sigma2",
+    tol=Param("tol", 1e-10, "bisection tolerance", low=0, low_open=True, high=1),
+)
+def hopf_beta(
+    R: float = 1.1,
+    trend: float = 1.2,
+    cost: float = 1.0,
+    a_sigma2: float = 1.0,
+    *,
+    tol: float = 1e-10,
+) -> float:
     """The intensity of choice at which the non-fundamental steady states lose stability
     (the spectral radius of the Jacobian at x* crosses 1), by bisection above
     :func:`pitchfork_beta`. NaN if it does not happen below beta = 1000."""
     low = pitchfork_beta(R, trend, cost)
-    require(math.isfinite(low), "trend", trend, f"greater than R={R} (otherwise there is no pitchfork, hence no Hopf point)", "hopf_beta")
+    require(
+        math.isfinite(low),
+        "trend",
+        trend,
+        f"greater than R={R} (otherwise there is no pitchfork, hence no Hopf point)",
+        "hopf_beta",
+    )
 
     def radius(beta: float) -> float:
         x = steady_state(beta, R, trend, cost, a_sigma2)
-        return float(np.abs(np.linalg.eigvals(jacobian(beta, x, x, x, R=R, trend=trend, cost=cost, a_sigma2=a_sigma2))).max())
+        return float(
+            np.abs(
+                np.linalg.eigvals(
+                    jacobian(beta, x, x, x, R=R, trend=trend, cost=cost, a_sigma2=a_sigma2)
+                )
+            ).max()
+        )
 
     low = low + 1e-9
     high = max(2 * low, low + 1)
@@ -290,15 +383,26 @@ def draw_bifurcation(
     beta_points, x_points = points
     betas = np.atleast_1d(np.asarray(betas, dtype=float))
     grid = np.linspace(betas.min(), betas.max(), 400)
-    ax.plot(grid, [steady_state(b, R, trend, cost, a_sigma2) for b in grid], color=COLORS["grey"], lw=0.8, ls="--",
-            zorder=1, label="steady state x* (analytic)")
+    ax.plot(
+        grid,
+        [steady_state(b, R, trend, cost, a_sigma2) for b in grid],
+        color=COLORS["grey"],
+        lw=0.8,
+        ls="--",
+        zorder=1,
+        label="steady state x* (analytic)",
+    )
     ax.plot(beta_points, x_points, ".", ms=1.5, color=COLORS["blue"], alpha=0.5, zorder=2)
     star = pitchfork_beta(R, trend, cost)
     if math.isfinite(star) and betas.min() <= star <= betas.max():
-        ax.axvline(star, color=COLORS["vermillion"], lw=1, ls=":", label=f"pitchfork beta* = {star:.3f}")
+        ax.axvline(
+            star, color=COLORS["vermillion"], lw=1, ls=":", label=f"pitchfork beta* = {star:.3f}"
+        )
         hopf = hopf_beta(R, trend, cost, a_sigma2)
         if math.isfinite(hopf) and hopf <= betas.max():
-            ax.axvline(hopf, color=COLORS["orange"], lw=1, ls=":", label=f"Hopf beta** = {hopf:.3f}")
+            ax.axvline(
+                hopf, color=COLORS["orange"], lw=1, ls=":", label=f"Hopf beta** = {hopf:.3f}"
+            )
     ax.set_xlabel("intensity of choice beta")
     ax.set_ylabel("long-run deviation x")
     ax.legend(loc="upper left", fontsize=8)
@@ -307,15 +411,27 @@ def draw_bifurcation(
 
 
 @validate_arguments(floor=Param("floor", -0.15, "lower end of the y-axis", low=-1e6, high=0))
-def draw_lyapunov(ax: plt.Axes, betas: Any, exponents: Any, *, floor: float = -0.15, title: str | None = None) -> None:
+def draw_lyapunov(
+    ax: plt.Axes, betas: Any, exponents: Any, *, floor: float = -0.15, title: str | None = None
+) -> None:
     """The largest Lyapunov exponent against beta, the chaotic (positive) part shaded; the
     axis is cut at ``floor`` so that the small positive values stay visible."""
     betas = np.asarray(betas, dtype=float)
     exponents = np.asarray(exponents, dtype=float)
     if betas.shape != exponents.shape:
-        raise ValueError(f"draw_lyapunov(): 'betas' has shape {betas.shape} but 'exponents' {exponents.shape}; allowed: equal shapes")
+        raise ValueError(
+            f"draw_lyapunov(): 'betas' has shape {betas.shape} but 'exponents' {exponents.shape}; allowed: equal shapes"
+        )
     ax.plot(betas, exponents, color=COLORS["green"], lw=1.2)
-    ax.fill_between(betas, 0, exponents, where=exponents > 0, color=COLORS["green"], alpha=0.3, label="chaos (exponent > 0)")
+    ax.fill_between(
+        betas,
+        0,
+        exponents,
+        where=exponents > 0,
+        color=COLORS["green"],
+        alpha=0.3,
+        label="chaos (exponent > 0)",
+    )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylim(floor, max(0.05, float(np.nanmax(exponents)) * 1.2))
     ax.set_xlabel("intensity of choice beta")

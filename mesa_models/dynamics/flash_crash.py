@@ -98,40 +98,204 @@ MAX_SECONDS = 86_400
 
 FLASH_CRASH_PARAMS = Params(
     Param("n_noise", 100, "noise traders (background volume)", "agents", low=0, high=2000),
-    Param("noise_activity", 0.5, "chance a noise trader trades in a second", "probability", low=0, high=1),
+    Param(
+        "noise_activity",
+        0.5,
+        "chance a noise trader trades in a second",
+        "probability",
+        low=0,
+        high=1,
+    ),
     Param("noise_size", 10.0, "mean size of a noise trader's order", "contracts", low=0, high=200),
     Param("n_fundamental", 20, "fundamental (value) traders", "agents", low=0, high=1000),
-    Param("fund_activity", 0.02, "chance a fundamental trader acts in a second (they are slow)", "probability", low=0, high=1),
-    Param("fund_gain", 120.0, "contracts a fundamental trader trades per % of mispricing beyond its threshold", "contracts/%", low=0, high=10_000),
-    Param("fund_threshold", 2.0, "largest mispricing threshold (thresholds spread evenly from 0 to this)", "%", low=0, high=50),
-    Param("fund_max", 400.0, "largest order of a fundamental trader", "contracts", low=0, high=100_000),
+    Param(
+        "fund_activity",
+        0.02,
+        "chance a fundamental trader acts in a second (they are slow)",
+        "probability",
+        low=0,
+        high=1,
+    ),
+    Param(
+        "fund_gain",
+        120.0,
+        "contracts a fundamental trader trades per % of mispricing beyond its threshold",
+        "contracts/%",
+        low=0,
+        high=10_000,
+    ),
+    Param(
+        "fund_threshold",
+        2.0,
+        "largest mispricing threshold (thresholds spread evenly from 0 to this)",
+        "%",
+        low=0,
+        high=50,
+    ),
+    Param(
+        "fund_max", 400.0, "largest order of a fundamental trader", "contracts", low=0, high=100_000
+    ),
     Param("n_trend", 20, "trend-following algorithms", "agents", low=0, high=1000),
-    Param("trend_activity", 0.2, "chance a trend follower trades in a second (they are fast)", "probability", low=0, high=1),
-    Param("trend_lookback", 30, "seconds over which a trend follower measures the trend", "s", low=1, high=3600),
+    Param(
+        "trend_activity",
+        0.2,
+        "chance a trend follower trades in a second (they are fast)",
+        "probability",
+        low=0,
+        high=1,
+    ),
+    Param(
+        "trend_lookback",
+        30,
+        "seconds over which a trend follower measures the trend",
+        "s",
+        low=1,
+        high=3600,
+    ),
     Param("trend_threshold", 0.2, "price move that triggers a trend follower", "%", low=0, high=50),
-    Param("trend_limit", 150.0, "largest position of a trend follower", "contracts", low=0, high=100_000),
-    Param("trend_step", 50.0, "largest trade of a trend follower in one second", "contracts", low=0, high=100_000),
-    Param("n_market_makers", 10, "inventory-limited market makers (intermediaries)", "agents", low=0, high=1000),
-    Param("mm_limit", 400.0, "inventory limit of a market maker", "contracts", low=10, high=5000, step=10),
-    Param("mm_depth", 3000.0, "depth a market maker quotes with empty inventory and calm prices", "contracts/%", low=0, high=1e5),
-    Param("base_depth", 1000.0, "depth of everyone else (never withdrawn)", "contracts/%", low=1, high=1e5),
-    Param("vol_limit", 0.03, "short-run volatility at which makers halve their depth", "%/s", low=0, high=100, low_open=True),
-    Param("vol_memory", 0.2, "weight of the latest squared return in the makers' volatility estimate", "fraction", low=0, high=1, low_open=True),
-    Param("hedge_capacity", 20.0, "inventory all makers together can lay off elsewhere per second", "contracts/s", low=0, high=500, step=1),
-    Param("mm_unload", 0.8, "share of the limit beyond which makers pass inventory around", "fraction", low=0, high=1),
-    Param("hot_potato", 3.0, "extra volume per contract of excess maker inventory, per second", "contracts", low=0, high=100),
-    Param("sell_order", 75_000.0, "size of the large sell order (0: no seller)", "contracts", low=0, high=500_000, step=5000),
-    Param("seller_share", 0.09, "share of the previous minute's volume the sell algorithm targets", "fraction", low=0, high=0.5, step=0.01),
-    Param("seller_start", 300, "second at which the sell algorithm starts", "s", low=0, high=MAX_SECONDS),
-    Param("news_time", 0, "second at which news moves the fundamental value (0: no news)", "s", low=0, high=MAX_SECONDS),
+    Param(
+        "trend_limit",
+        150.0,
+        "largest position of a trend follower",
+        "contracts",
+        low=0,
+        high=100_000,
+    ),
+    Param(
+        "trend_step",
+        50.0,
+        "largest trade of a trend follower in one second",
+        "contracts",
+        low=0,
+        high=100_000,
+    ),
+    Param(
+        "n_market_makers",
+        10,
+        "inventory-limited market makers (intermediaries)",
+        "agents",
+        low=0,
+        high=1000,
+    ),
+    Param(
+        "mm_limit",
+        400.0,
+        "inventory limit of a market maker",
+        "contracts",
+        low=10,
+        high=5000,
+        step=10,
+    ),
+    Param(
+        "mm_depth",
+        3000.0,
+        "depth a market maker quotes with empty inventory and calm prices",
+        "contracts/%",
+        low=0,
+        high=1e5,
+    ),
+    Param(
+        "base_depth",
+        1000.0,
+        "depth of everyone else (never withdrawn)",
+        "contracts/%",
+        low=1,
+        high=1e5,
+    ),
+    Param(
+        "vol_limit",
+        0.03,
+        "short-run volatility at which makers halve their depth",
+        "%/s",
+        low=0,
+        high=100,
+        low_open=True,
+    ),
+    Param(
+        "vol_memory",
+        0.2,
+        "weight of the latest squared return in the makers' volatility estimate",
+        "fraction",
+        low=0,
+        high=1,
+        low_open=True,
+    ),
+    Param(
+        "hedge_capacity",
+        20.0,
+        "inventory all makers together can lay off elsewhere per second",
+        "contracts/s",
+        low=0,
+        high=500,
+        step=1,
+    ),
+    Param(
+        "mm_unload",
+        0.8,
+        "share of the limit beyond which makers pass inventory around",
+        "fraction",
+        low=0,
+        high=1,
+    ),
+    Param(
+        "hot_potato",
+        3.0,
+        "extra volume per contract of excess maker inventory, per second",
+        "contracts",
+        low=0,
+        high=100,
+    ),
+    Param(
+        "sell_order",
+        75_000.0,
+        "size of the large sell order (0: no seller)",
+        "contracts",
+        low=0,
+        high=500_000,
+        step=5000,
+    ),
+    Param(
+        "seller_share",
+        0.09,
+        "share of the previous minute's volume the sell algorithm targets",
+        "fraction",
+        low=0,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "seller_start",
+        300,
+        "second at which the sell algorithm starts",
+        "s",
+        low=0,
+        high=MAX_SECONDS,
+    ),
+    Param(
+        "news_time",
+        0,
+        "second at which news moves the fundamental value (0: no news)",
+        "s",
+        low=0,
+        high=MAX_SECONDS,
+    ),
     Param("news_shock", 0.0, "change of the fundamental value at news_time", "%", low=-50, high=50),
     Param("breaker", "none", "built-in circuit breaker", choices=("none", "pause", "band")),
-    Param("breaker_trigger", 2.0, "pause: move from the window's extreme that halts trading; band: half-width", "%", low=0, high=10, low_open=True, step=0.1),
-    Param("breaker_window", 60, "seconds of price history the breaker looks at", "s", low=1, high=3600),
+    Param(
+        "breaker_trigger",
+        2.0,
+        "pause: move from the window's extreme that halts trading; band: half-width",
+        "%",
+        low=0,
+        high=10,
+        low_open=True,
+        step=0.1,
+    ),
+    Param(
+        "breaker_window", 60, "seconds of price history the breaker looks at", "s", low=1, high=3600
+    ),
     Param("pause_length", 5, "length of a trading pause", "s", low=1, high=300),
 )
-
-
 
 
 # -- circuit breakers ---------------------------------------------------------------------------
@@ -140,11 +304,19 @@ def stop_logic(trigger: float, window: int, pause: int) -> Callable[[np.ndarray,
     seconds when the proposed price lies more than ``trigger`` % below the highest (or
     above the lowest) price of the last ``window`` seconds."""
     _check_breaker_settings(trigger, window, "stop_logic")
-    require(isinstance(pause, int | np.integer) and not isinstance(pause, bool) and pause >= 1, "pause", pause, "an integer >= 1 (seconds)", "stop_logic")
+    require(
+        isinstance(pause, int | np.integer) and not isinstance(pause, bool) and pause >= 1,
+        "pause",
+        pause,
+        "an integer >= 1 (seconds)",
+        "stop_logic",
+    )
 
     def halt_rule(prices: np.ndarray, proposed: float) -> int:
         recent = prices[-window:]
-        if proposed < recent.max() * (1 - trigger / 100) or proposed > recent.min() * (1 + trigger / 100):
+        if proposed < recent.max() * (1 - trigger / 100) or proposed > recent.min() * (
+            1 + trigger / 100
+        ):
             return int(pause)
         return 0
 
@@ -166,9 +338,25 @@ def price_band(width: float, window: int) -> Callable[[np.ndarray], tuple[float,
 
 
 def _check_breaker_settings(trigger: Any, window: Any, owner: str) -> None:
-    numeric = isinstance(trigger, int | float | np.integer | np.floating) and not isinstance(trigger, bool)
-    require(numeric and 0 < float(trigger) <= 50, "trigger" if owner == "stop_logic" else "width", trigger, "a number of per cent in (0, 50]", owner)
-    require(isinstance(window, int | np.integer) and not isinstance(window, bool) and 1 <= window <= 3600, "window", window, "an integer number of seconds in [1, 3600]", owner)
+    numeric = isinstance(trigger, int | float | np.integer | np.floating) and not isinstance(
+        trigger, bool
+    )
+    require(
+        numeric and 0 < float(trigger) <= 50,
+        "trigger" if owner == "stop_logic" else "width",
+        trigger,
+        "a number of per cent in (0, 50]",
+        owner,
+    )
+    require(
+        isinstance(window, int | np.integer)
+        and not isinstance(window, bool)
+        and 1 <= window <= 3600,
+        "window",
+        window,
+        "an integer number of seconds in [1, 3600]",
+        owner,
+    )
 
 
 def fundamental_thresholds(n: int, largest: float) -> np.ndarray:
@@ -184,7 +372,13 @@ class Exchange:
     the agents' decisions is computed by the same code (bit for bit the same prices).
     """
 
-    def __init__(self, params: dict[str, Any], halt_rule: Callable | None, price_limits: Callable | None, owner: str) -> None:
+    def __init__(
+        self,
+        params: dict[str, Any],
+        halt_rule: Callable | None,
+        price_limits: Callable | None,
+        owner: str,
+    ) -> None:
         self.p = params
         self.owner = owner
         self.halt_rule = halt_rule
@@ -258,7 +452,9 @@ class Exchange:
         room = np.minimum(np.maximum(room, 0.0), 1.0)
         return room * (p["mm_depth"] / (1.0 + self.sigma2 / p["vol_limit"] ** 2))
 
-    def clear(self, orders: Sequence[np.ndarray], seller: float, inventory: np.ndarray) -> tuple[float, np.ndarray]:
+    def clear(
+        self, orders: Sequence[np.ndarray], seller: float, inventory: np.ndarray
+    ) -> tuple[float, np.ndarray]:
         """Match one second of market orders. ``orders`` = (noise, fundamental, trend) arrays,
         ``seller`` the seller's order, ``inventory`` the makers' inventories *after*
         hedging. Returns the filled fraction of every order (0 in a pause) and the makers'
@@ -273,12 +469,22 @@ class Exchange:
         depth = self.maker_depth(inventory, net)
         total_depth = float(depth.sum()) + p["base_depth"]
         proposed = self.price * (1 + net / (100 * total_depth))
-        history = self.history() if (self.halt_rule is not None or self.price_limits is not None) else None
+        history = (
+            self.history()
+            if (self.halt_rule is not None or self.price_limits is not None)
+            else None
+        )
         if self.halt_rule is not None:
             seconds = self.halt_rule(history, proposed)
-            if isinstance(seconds, bool) or not isinstance(seconds, int | np.integer) or seconds < 0:
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, int | np.integer)
+                or seconds < 0
+            ):
                 name = getattr(self.halt_rule, "__name__", repr(self.halt_rule))
-                raise ValueError(f"{self.owner}: halt rule {name!r} returned {seconds!r}; allowed: a whole number of seconds >= 0")
+                raise ValueError(
+                    f"{self.owner}: halt rule {name!r} returned {seconds!r}; allowed: a whole number of seconds >= 0"
+                )
             if seconds > 0:
                 self.halts += 1
                 self.halt_left = int(seconds) - 1
@@ -316,7 +522,9 @@ class Exchange:
             except (TypeError, ValueError):
                 ok = False
         if not ok or not (np.isfinite(low) and np.isfinite(high) and low <= high):
-            raise ValueError(f"{self.owner}: price limits {name!r} returned {limits!r}; allowed: a pair (low, high) of finite prices with low <= high")
+            raise ValueError(
+                f"{self.owner}: price limits {name!r} returned {limits!r}; allowed: a pair (low, high) of finite prices with low <= high"
+            )
         return low, high
 
     def _pause(self, fund: np.ndarray, inventory: np.ndarray) -> tuple[float, np.ndarray]:
@@ -332,8 +540,12 @@ class Exchange:
         self.time += 1
         if self.time >= len(self._prices):
             self._prices = np.concatenate([self._prices, np.empty(len(self._prices))])
-            self._volumes = np.concatenate([self._volumes, np.empty(len(self._prices) - len(self._volumes) + MINUTE)])
-            self._flags = np.concatenate([self._flags, np.zeros(len(self._prices) - len(self._flags), dtype=np.int8)])
+            self._volumes = np.concatenate(
+                [self._volumes, np.empty(len(self._prices) - len(self._volumes) + MINUTE)]
+            )
+            self._flags = np.concatenate(
+                [self._flags, np.zeros(len(self._prices) - len(self._flags), dtype=np.int8)]
+            )
         self._prices[self.time] = price
         self._volumes[self.time + MINUTE - 1] = self.volume
         self._flags[self.time] = 1 if self.halted else 2 if self.band_binding else 0
@@ -356,13 +568,19 @@ class Exchange:
         )
 
 
-def resolve_breakers(params: dict[str, Any], halt_rule: Any, price_limits: Any, owner: str) -> tuple[Callable | None, Callable | None]:
+def resolve_breakers(
+    params: dict[str, Any], halt_rule: Any, price_limits: Any, owner: str
+) -> tuple[Callable | None, Callable | None]:
     """The breakers a model uses: injected functions, else the declared built-in one."""
     for name, value in (("halt_rule", halt_rule), ("price_limits", price_limits)):
         if value is not None and not callable(value):
-            raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected a function of the price history")
+            raise TypeError(
+                f"{owner}: parameter {name!r} got {value!r}; expected a function of the price history"
+            )
     if halt_rule is None and params["breaker"] == "pause":
-        halt_rule = stop_logic(params["breaker_trigger"], params["breaker_window"], params["pause_length"])
+        halt_rule = stop_logic(
+            params["breaker_trigger"], params["breaker_window"], params["pause_length"]
+        )
     if price_limits is None and params["breaker"] == "band":
         price_limits = price_band(params["breaker_trigger"], params["breaker_window"])
     return halt_rule, price_limits
@@ -370,10 +588,20 @@ def resolve_breakers(params: dict[str, Any], halt_rule: Any, price_limits: Any, 
 
 def check_combinations(params: dict[str, Any], owner: str) -> None:
     """Constraints between parameters."""
-    require(params["trend_step"] <= params["trend_limit"] or params["trend_limit"] == 0, "trend_step", params["trend_step"],
-            f"at most trend_limit={params['trend_limit']:g}", owner)
-    require(params["news_time"] == 0 or params["news_shock"] != 0, "news_shock", params["news_shock"],
-            f"a non-zero change when news_time={params['news_time']} is set", owner)
+    require(
+        params["trend_step"] <= params["trend_limit"] or params["trend_limit"] == 0,
+        "trend_step",
+        params["trend_step"],
+        f"at most trend_limit={params['trend_limit']:g}",
+        owner,
+    )
+    require(
+        params["news_time"] == 0 or params["news_shock"] != 0,
+        "news_shock",
+        params["news_shock"],
+        f"a non-zero change when news_time={params['news_time']} is set",
+        owner,
+    )
 
 
 # -- agents (the Mesa model) -----------------------------------------------------------------------
@@ -429,7 +657,9 @@ class TrendFollower(mesa.Agent):
         before = m.exchange.past_price(m.trend_lookback)
         trend = 100 * (m.exchange.price - before) / before
         want = self.target(trend)
-        self.last_order = float(active * min(max(want - self.position, -m.trend_step), m.trend_step))
+        self.last_order = float(
+            active * min(max(want - self.position, -m.trend_step), m.trend_step)
+        )
         return self.last_order
 
 
@@ -500,7 +730,8 @@ class FlashCrash(RiskModel):
         self.exchange = Exchange(self.param_values, halt, limits, owner)
         self.noise_traders = [NoiseTrader(self) for _ in range(self.n_noise)]
         self.fundamental_traders = [
-            FundamentalTrader(self, float(t)) for t in fundamental_thresholds(self.n_fundamental, self.fund_threshold)
+            FundamentalTrader(self, float(t))
+            for t in fundamental_thresholds(self.n_fundamental, self.fund_threshold)
         ]
         self.trend_followers = [TrendFollower(self) for _ in range(self.n_trend)]
         self.market_makers = [MarketMaker(self) for _ in range(self.n_market_makers)]
@@ -513,7 +744,9 @@ class FlashCrash(RiskModel):
         fund = np.array([a.submit() for a in self.fundamental_traders], dtype=float)
         trend = np.array([a.submit() for a in self.trend_followers], dtype=float)
         seller = self.seller.order()
-        inventory = self.exchange.hedge(np.array([mm.inventory for mm in self.market_makers], dtype=float))
+        inventory = self.exchange.hedge(
+            np.array([mm.inventory for mm in self.market_makers], dtype=float)
+        )
         fill, inventory = self.exchange.clear((noise, fund, trend), seller, inventory)
         for maker, held in zip(self.market_makers, inventory, strict=True):
             maker.inventory = float(held)
@@ -546,7 +779,9 @@ def crash_stats(frame: Any) -> dict[str, float]:
     ``volume`` (mean per second)."""
     for column in ("price", "halted", "band", "seller_left", "volume"):
         if column not in getattr(frame, "columns", ()):
-            raise ValueError(f"crash_stats(): the table needs a {column!r} column (a FlashCrash run), got {list(getattr(frame, 'columns', []))}")
+            raise ValueError(
+                f"crash_stats(): the table needs a {column!r} column (a FlashCrash run), got {list(getattr(frame, 'columns', []))}"
+            )
     price = frame["price"].to_numpy()
     if len(price) == 0:
         raise ValueError("crash_stats(): the table is empty; run the model first")
@@ -569,16 +804,37 @@ def crash_stats(frame: Any) -> dict[str, float]:
     }
 
 
-def draw_crash(ax: plt.Axes, frame: Any, *, label: str | None = None, color: str | None = None, title: str | None = None) -> None:
+def draw_crash(
+    ax: plt.Axes,
+    frame: Any,
+    *,
+    label: str | None = None,
+    color: str | None = None,
+    title: str | None = None,
+) -> None:
     """The price path in minutes, paused seconds shaded, band seconds marked."""
     minutes = np.asarray(frame.index, dtype=float) / 60
     ax.plot(minutes, frame["price"], color=color or COLORS["blue"], label=label, lw=1.2)
     halted = frame["halted"].to_numpy() > 0
     if halted.any():
-        ax.scatter(minutes[halted], frame["price"].to_numpy()[halted], s=12, color=COLORS["vermillion"], zorder=3, label="paused")
+        ax.scatter(
+            minutes[halted],
+            frame["price"].to_numpy()[halted],
+            s=12,
+            color=COLORS["vermillion"],
+            zorder=3,
+            label="paused",
+        )
     band = frame["band"].to_numpy() > 0
     if band.any():
-        ax.scatter(minutes[band], frame["price"].to_numpy()[band], s=8, color=COLORS["orange"], zorder=3, label="at the band")
+        ax.scatter(
+            minutes[band],
+            frame["price"].to_numpy()[band],
+            s=8,
+            color=COLORS["orange"],
+            zorder=3,
+            label="at the band",
+        )
     ax.set_xlabel("time (minutes)")
     ax.set_ylabel("price (% of start)")
     if title is None:
@@ -587,23 +843,36 @@ def draw_crash(ax: plt.Axes, frame: Any, *, label: str | None = None, color: str
     ax.set_title(title)
 
 
-def plot_crash_anatomy(frame: Any, *, mm_limit: float | None = None, title: str | None = None) -> plt.Figure:
+def plot_crash_anatomy(
+    frame: Any, *, mm_limit: float | None = None, title: str | None = None
+) -> plt.Figure:
     """Three stacked panels of one run (minutes on the x-axis): the price (paused seconds
     marked), the market makers' total inventory (with their joint limit ``mm_limit`` if
     given) and the trend followers' position, and the volume per second (10-second mean)."""
     for column in ("price", "mm_inventory", "trend_position", "volume", "halted", "band"):
         if column not in getattr(frame, "columns", ()):
-            raise ValueError(f"plot_crash_anatomy(): the table needs a {column!r} column (a recorded FlashCrash run)")
+            raise ValueError(
+                f"plot_crash_anatomy(): the table needs a {column!r} column (a recorded FlashCrash run)"
+            )
     minutes = np.asarray(frame.index, dtype=float) / 60
     fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(8, 7), sharex=True)
     draw_crash(top, frame, title="")
-    middle.plot(minutes, frame["mm_inventory"], color=COLORS["orange"], label="market makers' inventory")
-    middle.plot(minutes, frame["trend_position"], color=COLORS["purple"], label="trend followers' position")
+    middle.plot(
+        minutes, frame["mm_inventory"], color=COLORS["orange"], label="market makers' inventory"
+    )
+    middle.plot(
+        minutes, frame["trend_position"], color=COLORS["purple"], label="trend followers' position"
+    )
     if mm_limit is not None:
         middle.axhline(mm_limit, color=COLORS["orange"], ls=":", lw=1, label="makers' joint limit")
     middle.set_ylabel("contracts")
     middle.legend(fontsize=8, loc="lower left")
-    bottom.plot(minutes, frame["volume"].rolling(10, min_periods=1).mean(), color=COLORS["green"], label="volume (10 s mean)")
+    bottom.plot(
+        minutes,
+        frame["volume"].rolling(10, min_periods=1).mean(),
+        color=COLORS["green"],
+        label="volume (10 s mean)",
+    )
     bottom.set_ylabel("contracts per second")
     bottom.set_xlabel("time (minutes)")
     bottom.legend(fontsize=8, loc="upper left")

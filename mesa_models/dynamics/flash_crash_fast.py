@@ -82,7 +82,11 @@ class FlashCrashArray(RiskModel):
         ex = self.exchange
         ex.start_second()
         u = self.rng.random((self.n_noise, 3))
-        noise = (u[:, 0] < self.noise_activity) * (self.noise_size * 2 * u[:, 1]) * np.where(u[:, 2] < 0.5, 1.0, -1.0)
+        noise = (
+            (u[:, 0] < self.noise_activity)
+            * (self.noise_size * 2 * u[:, 1])
+            * np.where(u[:, 2] < 0.5, 1.0, -1.0)
+        )
         gap = ex.mispricing()
         active = self.rng.random(self.n_fundamental) < self.fund_activity
         excess = np.maximum(abs(gap) - self.thresholds, 0.0)
@@ -96,7 +100,9 @@ class FlashCrashArray(RiskModel):
             want = self.trend_limit
         else:
             want = 0.0
-        trend = trading * np.minimum(np.maximum(want - self.positions, -self.trend_step), self.trend_step)
+        trend = trading * np.minimum(
+            np.maximum(want - self.positions, -self.trend_step), self.trend_step
+        )
         seller = 0.0
         if ex.time >= self.seller_start and self.remaining > 0:
             seller = -min(self.remaining, self.seller_share * ex.minute_volume() / MINUTE)
@@ -111,8 +117,15 @@ class FlashCrashArray(RiskModel):
     def run_quietly(self, seconds: int) -> pd.DataFrame:
         """Advance ``seconds`` seconds without the DataCollector (about a third faster) and
         return the columns :func:`crash_stats` needs, one row per second from the start."""
-        require(isinstance(seconds, int | np.integer) and not isinstance(seconds, bool) and 0 <= seconds <= MAX_SECONDS,
-                "seconds", seconds, f"an integer in [0, {MAX_SECONDS}]", type(self).__name__)
+        require(
+            isinstance(seconds, int | np.integer)
+            and not isinstance(seconds, bool)
+            and 0 <= seconds <= MAX_SECONDS,
+            "seconds",
+            seconds,
+            f"an integer in [0, {MAX_SECONDS}]",
+            type(self).__name__,
+        )
         for _ in range(int(seconds)):
             self.advance()
         return self.exchange.summary_frame(self._left)
@@ -146,14 +159,25 @@ def run_many(
     """
     seeds = list(seeds)
     require(len(seeds) > 0, "seeds", seeds, "at least one seed", "run_many")
-    require(isinstance(seconds, int | np.integer) and not isinstance(seconds, bool) and 1 <= seconds <= MAX_SECONDS,
-            "seconds", seconds, f"an integer in [1, {MAX_SECONDS}]", "run_many")
+    require(
+        isinstance(seconds, int | np.integer)
+        and not isinstance(seconds, bool)
+        and 1 <= seconds <= MAX_SECONDS,
+        "seconds",
+        seconds,
+        f"an integer in [1, {MAX_SECONDS}]",
+        "run_many",
+    )
     settings = {"": {}} if settings is None else settings
     if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
-        raise TypeError(f"run_many(): parameter 'settings' got {settings!r}; expected a dict name -> dict of arguments")
+        raise TypeError(
+            f"run_many(): parameter 'settings' got {settings!r}; expected a dict name -> dict of arguments"
+        )
     rows = []
     for name, extra in settings.items():
         for seed in seeds:
             model = FlashCrashArray(rng=seed, **{**params, **extra})
-            rows.append({"setting": name, "seed": seed, **crash_stats(model.run_quietly(int(seconds)))})
+            rows.append(
+                {"setting": name, "seed": seed, **crash_stats(model.run_quietly(int(seconds)))}
+            )
     return pd.DataFrame(rows)

@@ -75,8 +75,10 @@ _BAND_HINT = (
 
 
 # -- Exercise 1: a price band ------------------------------------------------------------------------
-@validate_arguments(width=Param("width", 1.0, "band width", "%", low=0, low_open=True, high=50),
-                    window=Param("window", 60, "seconds of price history", "s", low=1, high=3600))
+@validate_arguments(
+    width=Param("width", 1.0, "band width", "%", low=0, low_open=True, high=50),
+    window=Param("window", 60, "seconds of price history", "s", low=1, high=3600),
+)
 def reference_band(prices: np.ndarray, width: float, window: int) -> tuple[float, float]:
     """Limit up-limit down: ``width`` % around the mean of the last ``window`` prices."""
     mean = float(np.mean(np.asarray(prices)[-window:]))
@@ -90,7 +92,9 @@ def _price_paths() -> dict[str, np.ndarray]:
     return {"calm": calm, "crash": crash, "short": np.array([100.0, 99.0, 98.5])}
 
 
-def check_exercise_1(band_limits: Callable[[np.ndarray, float, int], tuple[float, float]]) -> Verdict:
+def check_exercise_1(
+    band_limits: Callable[[np.ndarray, float, int], tuple[float, float]],
+) -> Verdict:
     """``band_limits(prices, width, window) -> (low, high)``."""
 
     def test() -> None:
@@ -132,12 +136,17 @@ def check_exercise_2(breaker_report: Callable[[float, int, int], tuple[float, fl
         expect_type(breaker_report, "callable", "breaker_report")
         got = call(breaker_report, 1.0, 120, 0)
         expect_type(got, (tuple, list), "breaker_report(1.0, 120, 0)")
-        expect(len(got) == 2, f"breaker_report should return a pair (fall, band seconds), got {show(got)}")
+        expect(
+            len(got) == 2,
+            f"breaker_report should return a pair (fall, band seconds), got {show(got)}",
+        )
         expect_type(got[0], "number", "the fall on the crash day")
         expect_type(got[1], "number", "the band seconds on the news day")
         cases = vary({"width": 1.0, "window": 120, "seed": 0}, width=[2.0], window=[30], seed=[1])
         expect_matches(breaker_report, reference_breaker_report, cases, kind=None, tol=1e-9)
-        expect_reproducible(lambda seed: breaker_report(1.0, 120, seed), "breaker_report(1.0, 120, seed)")
+        expect_reproducible(
+            lambda seed: breaker_report(1.0, 120, seed), "breaker_report(1.0, 120, seed)"
+        )
 
     return run_check(
         "Exercise 2 — measuring a band",
@@ -149,31 +158,46 @@ def check_exercise_2(breaker_report: Callable[[float, int, int], tuple[float, fl
 
 
 # -- Exercise 3: settings that stop the crash without holding back normal trading ------------------------
-def reference_acceptable_bands(widths: Sequence[float], windows: Sequence[int], seeds: Sequence[int]) -> list[tuple[float, int]]:
+def reference_acceptable_bands(
+    widths: Sequence[float], windows: Sequence[int], seeds: Sequence[int]
+) -> list[tuple[float, int]]:
     """The (width, window) pairs whose band keeps the crash-day fall at most :data:`MAX_FALL`
     and never binds on the news day, for every seed (in the order widths x windows)."""
     good = []
     for width in widths:
         for window in windows:
-            reports = [reference_breaker_report(float(width), int(window), int(seed)) for seed in seeds]
+            reports = [
+                reference_breaker_report(float(width), int(window), int(seed)) for seed in seeds
+            ]
             if all(fall <= MAX_FALL and bound == 0 for fall, bound in reports):
                 good.append((width, window))
     return good
 
 
-def check_exercise_3(acceptable_bands: Callable[[Sequence[float], Sequence[int], Sequence[int]], list]) -> Verdict:
+def check_exercise_3(
+    acceptable_bands: Callable[[Sequence[float], Sequence[int], Sequence[int]], list],
+) -> Verdict:
     """``acceptable_bands(widths, windows, seeds) -> [(width, window), ...]``."""
 
     def test() -> None:
         expect_type(acceptable_bands, "callable", "acceptable_bands")
-        for widths, windows, seeds in (([1.0, 2.0, 3.0], [60, 300], [0]), ([1.5, 2.0], [600], [1, 2])):
+        for widths, windows, seeds in (
+            ([1.0, 2.0, 3.0], [60, 300], [0]),
+            ([1.5, 2.0], [600], [1, 2]),
+        ):
             got = call(acceptable_bands, widths, windows, seeds)
             label = f"acceptable_bands({widths}, {windows}, {seeds})"
             expect_type(got, (list, tuple), label)
             for pair in got:
-                expect(isinstance(pair, tuple | list) and len(pair) == 2, f"{label} should list (width, window) pairs, got the item {show(pair)}")
+                expect(
+                    isinstance(pair, tuple | list) and len(pair) == 2,
+                    f"{label} should list (width, window) pairs, got the item {show(pair)}",
+                )
             want = reference_acceptable_bands(widths, windows, seeds)
-            expect(same(sorted(tuple(p) for p in got), sorted(want)), f"{label} should be {show(want)}, got {show(list(got))}")
+            expect(
+                same(sorted(tuple(p) for p in got), sorted(want)),
+                f"{label} should be {show(want)}, got {show(list(got))}",
+            )
 
     return run_check(
         "Exercise 3 — bands that stop the crash but not the news",
@@ -221,9 +245,15 @@ def check_exercise_4(first_bifurcation: Callable[[float, float, float], float]) 
             trend, R, cost = case.values()
             want = math.log(R / (trend - R)) / cost if trend > R else math.inf
             if math.isinf(want):
-                expect(math.isinf(got), f"{label}: with g <= R even a market of trend chasers is stable, so the answer is math.inf; got {show(got)}")
+                expect(
+                    math.isinf(got),
+                    f"{label}: with g <= R even a market of trend chasers is stable, so the answer is math.inf; got {show(got)}",
+                )
             else:
-                expect(abs(got - want) <= 0.02, f"{label} should be {want:.3f} (within 0.02), got {show(got)}")
+                expect(
+                    abs(got - want) <= 0.02,
+                    f"{label} should be {want:.3f} (within 0.02), got {show(got)}",
+                )
 
     return run_check(
         "Exercise 4 — where the steady state loses stability",
@@ -239,7 +269,10 @@ def check_exercise_4(first_bifurcation: Callable[[float, float, float], float]) 
 def scenario_costs(policy: Callable[[Stage], float]) -> list[float]:
     """The team's total cost over 36 weeks in every scenario of :data:`BEER_SCENARIOS` when all
     four stages order with ``policy``."""
-    return [total_cost(run(BeerGame(order_policy=policy, rng=seed, **params), 36)) for _, seed, params in BEER_SCENARIOS]
+    return [
+        total_cost(run(BeerGame(order_policy=policy, rng=seed, **params), 36))
+        for _, seed, params in BEER_SCENARIOS
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -255,16 +288,27 @@ def check_exercise_5(policy: Callable[[Stage], float]) -> Verdict:
         probe = BeerGame(rng=0)
         probe.step()
         first = policy(probe.stages[0])
-        expect(isinstance(first, numbers.Real) and not isinstance(first, bool) and math.isfinite(first) and first >= 0,
-               f"the policy should return a number of cases >= 0, got {show(first)}")
+        expect(
+            isinstance(first, numbers.Real)
+            and not isinstance(first, bool)
+            and math.isfinite(first)
+            and first >= 0,
+            f"the policy should return a number of cases >= 0, got {show(first)}",
+        )
         mine = scenario_costs(policy)
         again = scenario_costs(policy)
-        expect(same(mine, again), f"the policy gave different costs in two identical games ({show(mine)} and {show(again)}): "
-               "it should decide from the stage it is given, with no randomness of its own")
+        expect(
+            same(mine, again),
+            f"the policy gave different costs in two identical games ({show(mine)} and {show(again)}): "
+            "it should decide from the stage it is given, with no randomness of its own",
+        )
         reference = _sterman_costs()
         for (name, _, _), cost, sterman in zip(BEER_SCENARIOS, mine, reference, strict=True):
-            expect(cost < sterman, f"in {name} your team's cost is ${cost:,.0f}; Sterman's heuristic costs ${sterman:,.0f} — "
-                   "yours should be lower in every scenario")
+            expect(
+                cost < sterman,
+                f"in {name} your team's cost is ${cost:,.0f}; Sterman's heuristic costs ${sterman:,.0f} — "
+                "yours should be lower in every scenario",
+            )
 
     return run_check(
         "Exercise 5 — an ordering rule that beats the players",
@@ -273,4 +317,3 @@ def check_exercise_5(policy: Callable[[Stage], float]) -> Verdict:
         "0.34; count all of it (beta = 1), raise S' so the desired inventory stays reasonable (about 20 cases), and "
         "correct the gap faster. Do not hard-code the demand: one scenario steps down.",
     )
-

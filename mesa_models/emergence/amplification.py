@@ -98,7 +98,11 @@ TOPOLOGIES = ("chain", "dense", "bottleneck")
 
 def linear_transform(agent: LLMAgent, incoming: np.ndarray) -> np.ndarray:
     """``gain * incoming + bias + noise * Z``: the agent's own error added to what it was handed."""
-    return agent.gain * incoming + agent.bias + agent.noise * agent.model.rng.standard_normal(incoming.shape)
+    return (
+        agent.gain * incoming
+        + agent.bias
+        + agent.noise * agent.model.rng.standard_normal(incoming.shape)
+    )
 
 
 def check_and_redo(verifier: Verifier, deviations: np.ndarray) -> np.ndarray:
@@ -116,9 +120,13 @@ def approve_above_half(estimates: np.ndarray) -> np.ndarray:
     return estimates > 0.5
 
 
-@validate_arguments(n_agents=Param("n_agents", 6, "agents in the chain", "agents", low=1, high=500),
-                    gain=Param("gain", 1.1, "factor by which an agent passes on a deviation", "factor", low=0, high=3),
-                    bias=Param("bias", 0.05, "each agent's own deviation", "deviation", low=-10, high=10))
+@validate_arguments(
+    n_agents=Param("n_agents", 6, "agents in the chain", "agents", low=1, high=500),
+    gain=Param(
+        "gain", 1.1, "factor by which an agent passes on a deviation", "factor", low=0, high=3
+    ),
+    bias=Param("bias", 0.05, "each agent's own deviation", "deviation", low=-10, high=10),
+)
 def chain_deviation(n_agents: int, gain: float, bias: float) -> float:
     """Expected deviation at the end of a chain of identical agents (no verifiers):
     ``bias * (1 + gain + ... + gain**(n-1))``; it stays below ``bias / (1 - gain)`` when
@@ -126,13 +134,27 @@ def chain_deviation(n_agents: int, gain: float, bias: float) -> float:
     return float(bias * sum(gain**k for k in range(int(n_agents))))
 
 
-@validate_arguments(n_agents=Param("n_agents", 6, "agents in the pipeline", "agents", low=1, high=10_000))
+@validate_arguments(
+    n_agents=Param("n_agents", 6, "agents in the pipeline", "agents", low=1, high=10_000)
+)
 def pipeline_layers(topology: str, n_agents: int) -> list[list[int]]:
     """Agent indices layer by layer for a built-in topology (see the module docstring)."""
-    require(topology in TOPOLOGIES, "topology", topology, f"one of {', '.join(TOPOLOGIES)}", "pipeline_layers")
+    require(
+        topology in TOPOLOGIES,
+        "topology",
+        topology,
+        f"one of {', '.join(TOPOLOGIES)}",
+        "pipeline_layers",
+    )
     if topology == "chain":
         return [[i] for i in range(n_agents)]
-    require(n_agents >= 3, "n_agents", n_agents, f"at least 3 for the {topology!r} topology", "pipeline_layers")
+    require(
+        n_agents >= 3,
+        "n_agents",
+        n_agents,
+        f"at least 3 for the {topology!r} topology",
+        "pipeline_layers",
+    )
     if topology == "dense":
         sizes = [n_agents // 3 + (1 if k < n_agents % 3 else 0) for k in range(3)]
     else:  # bottleneck: two wide layers joined by one agent
@@ -162,7 +184,9 @@ class LLMAgent(mesa.Agent):
         self.bias = bias
         self.gain = model.gain
         self.noise = model.noise
-        self.output = np.zeros(model.n_tasks)  # what it passed on in the last step (after any check)
+        self.output = np.zeros(
+            model.n_tasks
+        )  # what it passed on in the last step (after any check)
         self.raw_output = self.output  # what it produced, before a verifier looked at it
 
     def respond(self, incoming: np.ndarray) -> np.ndarray:
@@ -170,7 +194,11 @@ class LLMAgent(mesa.Agent):
         out = self.model.transform(self, incoming)
         name = getattr(self.model.transform, "__name__", "transform")
         out = np.asarray(out, dtype=float) if isinstance(out, np.ndarray | list | tuple) else out
-        if not isinstance(out, np.ndarray) or out.shape != incoming.shape or not np.isfinite(out).all():
+        if (
+            not isinstance(out, np.ndarray)
+            or out.shape != incoming.shape
+            or not np.isfinite(out).all()
+        ):
             raise ValueError(
                 f"transform function {name!r} returned {out!r:.80} for agent {self.index}; "
                 f"allowed: an array of {incoming.shape[0]} finite deviations"
@@ -189,8 +217,14 @@ class Verifier(mesa.Agent):
     def check(self, deviations: np.ndarray) -> np.ndarray:
         out = self.model.verify(self, deviations)
         name = getattr(self.model.verify, "__name__", "verify")
-        if not isinstance(out, np.ndarray) or out.shape != deviations.shape or not np.isfinite(out).all():
-            raise ValueError(f"verify function {name!r} returned {out!r:.80}; allowed: an array of {deviations.shape[0]} finite deviations")
+        if (
+            not isinstance(out, np.ndarray)
+            or out.shape != deviations.shape
+            or not np.isfinite(out).all()
+        ):
+            raise ValueError(
+                f"verify function {name!r} returned {out!r:.80}; allowed: an array of {deviations.shape[0]} finite deviations"
+            )
         return out
 
 
@@ -201,7 +235,9 @@ class RuleComponent(mesa.Agent):
         out = self.model.rule(estimates)
         name = getattr(self.model.rule, "__name__", "rule")
         if not isinstance(out, np.ndarray) or out.shape != estimates.shape or out.dtype != bool:
-            raise ValueError(f"rule function {name!r} returned {out!r:.80}; allowed: a boolean array of {estimates.shape[0]} decisions")
+            raise ValueError(
+                f"rule function {name!r} returned {out!r:.80}; allowed: a boolean array of {estimates.shape[0]} decisions"
+            )
         return out
 
 
@@ -220,20 +256,124 @@ class HumanReviewer(mesa.Agent):
 
 
 AMPLIFICATION_PARAMS = Params(
-    Param("scale", "network", "ESRH scale: dyadic (A to B), network (a pipeline), temporal (the pipeline repeated, agents learning from past outputs), cross-system (agents, a rule, a human)", choices=SCALES),
-    Param("topology", "chain", "shape of the pipeline (network, temporal and cross-system scales)", choices=TOPOLOGIES),
-    Param("n_agents", 6, "LLM agents in the pipeline (the dyad always has 2)", "agents", low=2, high=64),
-    Param("gain", 1.1, "factor by which an agent passes on a deviation it receives (below 1 damps, above 1 amplifies)", "factor", low=0, high=3, step=0.05),
-    Param("bias", 0.05, "each agent's own systematic deviation from the intended output", "deviation", low=-0.5, high=0.5, step=0.01),
-    Param("noise", 0.02, "spread of each agent's random deviation per task (standard deviation)", "deviation", low=0, high=0.5, step=0.005),
-    Param("faulty_bias", 0.0, "extra deviation of one agent in the middle of the pipeline (the bottleneck agent if there is one)", "deviation", low=-0.5, high=0.5, step=0.01),
-    Param("tolerance", 0.1, "largest acceptable deviation of an output (component and system tests)", "deviation", low=0, high=1, low_open=True, step=0.01),
-    Param("allowed_failures", 0.05, "share of failed tasks a test still accepts", "fraction", low=0, high=1, step=0.01),
-    Param("verifiers", 0, "verification steps between layers of agents, evenly spaced", "checks", low=0, high=63),
-    Param("verify_threshold", 0.02, "smallest deviation a verifier notices", "deviation", low=0, high=1, step=0.01),
-    Param("verify_power", 0.9, "chance a verifier catches a deviation it can notice (the output is then redone correctly)", "probability", low=0, high=1, step=0.05),
-    Param("learning", 0.05, "temporal scale: share of the gap to colleagues' mean output deviation an agent adopts per step", "per step", low=0, high=1, step=0.01),
-    Param("attention", 10, "cross-system scale: decisions the human reviewer can re-check per step", "tasks", low=0, high=100_000),
+    Param(
+        "scale",
+        "network",
+        "ESRH scale: dyadic (A to B), network (a pipeline), temporal (the pipeline repeated, agents learning from past outputs), cross-system (agents, a rule, a human)",
+        choices=SCALES,
+    ),
+    Param(
+        "topology",
+        "chain",
+        "shape of the pipeline (network, temporal and cross-system scales)",
+        choices=TOPOLOGIES,
+    ),
+    Param(
+        "n_agents",
+        6,
+        "LLM agents in the pipeline (the dyad always has 2)",
+        "agents",
+        low=2,
+        high=64,
+    ),
+    Param(
+        "gain",
+        1.1,
+        "factor by which an agent passes on a deviation it receives (below 1 damps, above 1 amplifies)",
+        "factor",
+        low=0,
+        high=3,
+        step=0.05,
+    ),
+    Param(
+        "bias",
+        0.05,
+        "each agent's own systematic deviation from the intended output",
+        "deviation",
+        low=-0.5,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "noise",
+        0.02,
+        "spread of each agent's random deviation per task (standard deviation)",
+        "deviation",
+        low=0,
+        high=0.5,
+        step=0.005,
+    ),
+    Param(
+        "faulty_bias",
+        0.0,
+        "extra deviation of one agent in the middle of the pipeline (the bottleneck agent if there is one)",
+        "deviation",
+        low=-0.5,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "tolerance",
+        0.1,
+        "largest acceptable deviation of an output (component and system tests)",
+        "deviation",
+        low=0,
+        high=1,
+        low_open=True,
+        step=0.01,
+    ),
+    Param(
+        "allowed_failures",
+        0.05,
+        "share of failed tasks a test still accepts",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "verifiers",
+        0,
+        "verification steps between layers of agents, evenly spaced",
+        "checks",
+        low=0,
+        high=63,
+    ),
+    Param(
+        "verify_threshold",
+        0.02,
+        "smallest deviation a verifier notices",
+        "deviation",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "verify_power",
+        0.9,
+        "chance a verifier catches a deviation it can notice (the output is then redone correctly)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "learning",
+        0.05,
+        "temporal scale: share of the gap to colleagues' mean output deviation an agent adopts per step",
+        "per step",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "attention",
+        10,
+        "cross-system scale: decisions the human reviewer can re-check per step",
+        "tasks",
+        low=0,
+        high=100_000,
+    ),
     Param("n_tasks", 200, "tasks processed per step", "tasks", low=1, high=100_000),
 )
 
@@ -274,15 +414,22 @@ class AmplificationModel(RiskModel):
         self.rule = rule or approve_above_half
         self.graph, self.layers = self._build_pipeline(graph, owner)
         depth = len(self.layers)
-        require(self.verifiers <= depth - 1, "verifiers", self.verifiers,
-                f"at most {depth - 1} (one per gap between the {depth} layers of this pipeline)", owner)
+        require(
+            self.verifiers <= depth - 1,
+            "verifiers",
+            self.verifiers,
+            f"at most {depth - 1} (one per gap between the {depth} layers of this pipeline)",
+            owner,
+        )
         faulty = self.layers[len(self.layers) // 2][0]
         self.faulty_index = faulty
         self.llm_agents = [
             self.agent_class(self, i, self.bias + (self.faulty_bias if i == faulty else 0.0))
             for i in sorted(self.graph.nodes)
         ]
-        self.verifier_agents = [self.verifier_class(self, after) for after in self._verifier_positions()]
+        self.verifier_agents = [
+            self.verifier_class(self, after) for after in self._verifier_positions()
+        ]
         self.rule_component = self.rule_class(self) if self.scale == "cross-system" else None
         self.reviewer = self.reviewer_class(self) if self.scale == "cross-system" else None
         self.last_output = np.zeros(self.n_tasks)
@@ -293,28 +440,57 @@ class AmplificationModel(RiskModel):
         self.start_datacollector()
 
     # -- structure -----------------------------------------------------------------
-    def _build_pipeline(self, graph: nx.DiGraph | None, owner: str) -> tuple[nx.DiGraph, list[list[int]]]:
+    def _build_pipeline(
+        self, graph: nx.DiGraph | None, owner: str
+    ) -> tuple[nx.DiGraph, list[list[int]]]:
         if graph is not None:
             if not isinstance(graph, nx.DiGraph):
-                raise TypeError(f"{owner}: parameter 'graph' got {type(graph).__name__}; expected a networkx DiGraph")
-            require(nx.is_directed_acyclic_graph(graph), "graph", graph, "an acyclic directed graph (a pipeline without loops)", owner)
-            require(set(graph.nodes) == set(range(self.n_agents)), "graph", f"nodes {sorted(graph.nodes)[:8]}",
-                    f"nodes 0..{self.n_agents - 1} (n_agents={self.n_agents})", owner)
-            require(self.scale != "dyadic", "graph", "a custom graph", "only with scale 'network', 'temporal' or 'cross-system'", owner)
+                raise TypeError(
+                    f"{owner}: parameter 'graph' got {type(graph).__name__}; expected a networkx DiGraph"
+                )
+            require(
+                nx.is_directed_acyclic_graph(graph),
+                "graph",
+                graph,
+                "an acyclic directed graph (a pipeline without loops)",
+                owner,
+            )
+            require(
+                set(graph.nodes) == set(range(self.n_agents)),
+                "graph",
+                f"nodes {sorted(graph.nodes)[:8]}",
+                f"nodes 0..{self.n_agents - 1} (n_agents={self.n_agents})",
+                owner,
+            )
+            require(
+                self.scale != "dyadic",
+                "graph",
+                "a custom graph",
+                "only with scale 'network', 'temporal' or 'cross-system'",
+                owner,
+            )
             layers = [sorted(layer) for layer in nx.topological_generations(graph)]
             return graph.copy(), layers
         if self.scale == "dyadic":
             layers = [[0], [1]]
         else:
-            require(self.topology == "chain" or self.n_agents >= 3, "n_agents", self.n_agents,
-                    f"at least 3 for the {self.topology!r} topology", owner)
+            require(
+                self.topology == "chain" or self.n_agents >= 3,
+                "n_agents",
+                self.n_agents,
+                f"at least 3 for the {self.topology!r} topology",
+                owner,
+            )
             layers = pipeline_layers(self.topology, self.n_agents)
         return _graph_from_layers(layers), layers
 
     def _verifier_positions(self) -> list[int]:
         """Layer indices after which a verifier checks, evenly spaced over the gaps."""
         depth = len(self.layers)
-        return [int(np.floor((k + 1) * depth / (self.verifiers + 1) + 0.5)) - 1 for k in range(self.verifiers)]
+        return [
+            int(np.floor((k + 1) * depth / (self.verifiers + 1) + 0.5)) - 1
+            for k in range(self.verifiers)
+        ]
 
     @property
     def depth(self) -> int:
@@ -329,11 +505,17 @@ class AmplificationModel(RiskModel):
         self.last_output = final
         self.last_deviation = float(np.mean(np.abs(final)))
         base = float(np.mean(np.abs(first)))
-        self.last_amplification = self.last_deviation / base if base > 0 else (1.0 if self.last_deviation == 0 else float("inf"))
+        self.last_amplification = (
+            self.last_deviation / base
+            if base > 0
+            else (1.0 if self.last_deviation == 0 else float("inf"))
+        )
         if self.scale == "cross-system":
             estimates = values + final
             truth = values > 0.5
-            decisions = self.reviewer.review(estimates, self.rule_component.decide(estimates), truth)
+            decisions = self.reviewer.review(
+                estimates, self.rule_component.decide(estimates), truth
+            )
             self.last_errors = int(np.sum(decisions != truth))
             self.last_failures = self.last_errors / self.n_tasks
         else:
@@ -351,7 +533,11 @@ class AmplificationModel(RiskModel):
             for i in layer:
                 agent = self.llm_agents[i]
                 parents = list(self.graph.predecessors(i))
-                incoming = np.mean([self.llm_agents[p].output for p in parents], axis=0) if parents else incoming_start
+                incoming = (
+                    np.mean([self.llm_agents[p].output for p in parents], axis=0)
+                    if parents
+                    else incoming_start
+                )
                 agent.raw_output = agent.output = agent.respond(incoming)
             if depth in checks:
                 for i in layer:
@@ -376,10 +562,26 @@ class AmplificationModel(RiskModel):
         for x, layer in enumerate(self.layers):
             for k, i in enumerate(layer):
                 pos[i] = (x, k - (len(layer) - 1) / 2)
-        level = [min(float(np.mean(np.abs(self.llm_agents[i].output))) / self.tolerance, 1.0) for i in sorted(self.graph.nodes)]
-        nx.draw_networkx_edges(self.graph, pos, ax=ax, edge_color=COLORS["grey"], arrows=True, arrowsize=8, width=0.8)
-        nx.draw_networkx_nodes(self.graph, pos, nodelist=sorted(self.graph.nodes), node_color=level, cmap="cividis_r",
-                               vmin=0, vmax=1, node_size=160, edgecolors=COLORS["black"], linewidths=0.5, ax=ax)
+        level = [
+            min(float(np.mean(np.abs(self.llm_agents[i].output))) / self.tolerance, 1.0)
+            for i in sorted(self.graph.nodes)
+        ]
+        nx.draw_networkx_edges(
+            self.graph, pos, ax=ax, edge_color=COLORS["grey"], arrows=True, arrowsize=8, width=0.8
+        )
+        nx.draw_networkx_nodes(
+            self.graph,
+            pos,
+            nodelist=sorted(self.graph.nodes),
+            node_color=level,
+            cmap="cividis_r",
+            vmin=0,
+            vmax=1,
+            node_size=160,
+            edgecolors=COLORS["black"],
+            linewidths=0.5,
+            ax=ax,
+        )
         for v in self.verifier_agents:
             ax.axvline(v.after_layer + 0.5, color=COLORS["green"], linestyle="--", linewidth=1.2)
         ax.set_axis_off()
@@ -392,9 +594,13 @@ class AmplificationModel(RiskModel):
 _N_TASKS = Param("n_tasks", 200, "tasks for each component's test", "tasks", low=1, high=100_000)
 
 
-@validate_arguments(seed=seed_argument("seed"),
-                    n_tasks=lambda value, owner: None if value is None else _N_TASKS.validate(value, owner))
-def component_check(model: AmplificationModel, *, seed: int = 0, n_tasks: int | None = None) -> pd.DataFrame:
+@validate_arguments(
+    seed=seed_argument("seed"),
+    n_tasks=lambda value, owner: None if value is None else _N_TASKS.validate(value, owner),
+)
+def component_check(
+    model: AmplificationModel, *, seed: int = 0, n_tasks: int | None = None
+) -> pd.DataFrame:
     """Test every component alone, as it would be tested before deployment.
 
     LLM agents get the intended input (deviation 0); the rule gets the true values; the
@@ -403,9 +609,17 @@ def component_check(model: AmplificationModel, *, seed: int = 0, n_tasks: int | 
     ``allowed_failures``). Uses its own generator (``seed``): the model's run is untouched.
     """
     if not isinstance(model, AmplificationModel):
-        raise TypeError(f"component_check(): parameter 'model' got {type(model).__name__}; expected an AmplificationModel")
+        raise TypeError(
+            f"component_check(): parameter 'model' got {type(model).__name__}; expected an AmplificationModel"
+        )
     n = model.n_tasks if n_tasks is None else n_tasks
-    require(isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1, "n_tasks", n, "an integer >= 1", "component_check")
+    require(
+        isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1,
+        "n_tasks",
+        n,
+        "an integer >= 1",
+        "component_check",
+    )
     saved_rng, saved_outputs = model.rng, [(a.output, a.raw_output) for a in model.llm_agents]
     model.rng = np.random.default_rng(seed)
     rows = []
@@ -421,7 +635,13 @@ def component_check(model: AmplificationModel, *, seed: int = 0, n_tasks: int | 
             values = 0.5 + (model.rng.random(k) - 0.5) * 0.2
             truth = values > 0.5
             reviewed = model.reviewer.review(values, ~truth, truth)
-            rows.append(("human reviewer", 0, float(np.mean(reviewed != truth)) if model.attention > 0 else 1.0))
+            rows.append(
+                (
+                    "human reviewer",
+                    0,
+                    float(np.mean(reviewed != truth)) if model.attention > 0 else 1.0,
+                )
+            )
     finally:
         model.rng = saved_rng
         for agent, (output, raw) in zip(model.llm_agents, saved_outputs, strict=True):
@@ -438,8 +658,16 @@ def system_check(model: AmplificationModel, steps: int = 1) -> dict[str, Any]:
     Returns ``{"failures": share, "passed": bool, "deviation": mean |deviation|}``.
     """
     if not isinstance(model, AmplificationModel):
-        raise TypeError(f"system_check(): parameter 'model' got {type(model).__name__}; expected an AmplificationModel")
-    require(isinstance(steps, int | np.integer) and not isinstance(steps, bool) and steps >= 1, "steps", steps, "an integer >= 1", "system_check")
+        raise TypeError(
+            f"system_check(): parameter 'model' got {type(model).__name__}; expected an AmplificationModel"
+        )
+    require(
+        isinstance(steps, int | np.integer) and not isinstance(steps, bool) and steps >= 1,
+        "steps",
+        steps,
+        "an integer >= 1",
+        "system_check",
+    )
     model.run_for(int(steps))
     return {
         "failures": model.last_failures,

@@ -104,8 +104,15 @@ def _normal_pdf(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
 
 
 def _check_m(sample_size: Any, owner: str) -> int:
-    require(isinstance(sample_size, int | np.integer) and not isinstance(sample_size, bool) and sample_size >= 2,
-            "sample_size", sample_size, "an integer >= 2", owner)
+    require(
+        isinstance(sample_size, int | np.integer)
+        and not isinstance(sample_size, bool)
+        and sample_size >= 2,
+        "sample_size",
+        sample_size,
+        "an integer >= 2",
+        owner,
+    )
     return int(sample_size)
 
 
@@ -125,13 +132,22 @@ def log_variance_step_variance(sample_size: int) -> float:
 def expected_sd_factor(sample_size: int) -> float:
     """``c_M = E[sqrt(chi2_{M-1}/(M-1))]``, so that ``E[sigma_n] = sigma_0 c_M^n``."""
     m = _check_m(sample_size, "expected_sd_factor")
-    return float(math.sqrt(2 / (m - 1)) * math.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2)))
+    return float(
+        math.sqrt(2 / (m - 1)) * math.exp(special.gammaln(m / 2) - special.gammaln((m - 1) / 2))
+    )
 
 
 def expected_w2(generations: int, sample_size: int) -> float:
     """``E[W2^2(N(mu_n, sigma_n^2), N(0, 1))] = n/M + 2 - 2 c_M^n`` after ``n`` fits of ``M`` samples."""
-    require(isinstance(generations, int | np.integer) and not isinstance(generations, bool) and generations >= 0,
-            "generations", generations, "an integer >= 0", "expected_w2")
+    require(
+        isinstance(generations, int | np.integer)
+        and not isinstance(generations, bool)
+        and generations >= 0,
+        "generations",
+        generations,
+        "an integer >= 0",
+        "expected_w2",
+    )
     m = _check_m(sample_size, "expected_w2")
     return float(generations / m + 2 - 2 * expected_sd_factor(m) ** generations)
 
@@ -160,8 +176,15 @@ class GenerativeModel(mesa.Agent):
         data = np.concatenate([synthetic, real]) if model.n_real else synthetic
         fitted = model.fit(data)
         name = getattr(model.fit, "__name__", "fit")
-        if not (isinstance(fitted, tuple) and len(fitted) == 2 and all(np.isfinite(v) for v in fitted) and fitted[1] >= 0):
-            raise ValueError(f"fit function {name!r} returned {fitted!r}; allowed: a pair (mu, sigma) of finite numbers with sigma >= 0")
+        if not (
+            isinstance(fitted, tuple)
+            and len(fitted) == 2
+            and all(np.isfinite(v) for v in fitted)
+            and fitted[1] >= 0
+        ):
+            raise ValueError(
+                f"fit function {name!r} returned {fitted!r}; allowed: a pair (mu, sigma) of finite numbers with sigma >= 0"
+            )
         self.next = (float(fitted[0]), float(fitted[1]))
 
     def adopt(self) -> None:
@@ -170,10 +193,37 @@ class GenerativeModel(mesa.Agent):
 
 
 COLLAPSE_PARAMS = Params(
-    Param("n_models", 200, "generative models (independent lineages, or a population reading each other)", "models", low=1, high=100_000),
-    Param("sample_size", 100, "samples each generation is fitted to (M in Shumailov et al.)", "samples", low=2, high=1_000_000),
-    Param("real_fraction", 0.0, "share of each training set that is fresh original data", "fraction", low=0, high=1, step=0.05),
-    Param("source", "own", "whose generated data a model trains on: its own previous generation, or another model's", choices=("own", "others")),
+    Param(
+        "n_models",
+        200,
+        "generative models (independent lineages, or a population reading each other)",
+        "models",
+        low=1,
+        high=100_000,
+    ),
+    Param(
+        "sample_size",
+        100,
+        "samples each generation is fitted to (M in Shumailov et al.)",
+        "samples",
+        low=2,
+        high=1_000_000,
+    ),
+    Param(
+        "real_fraction",
+        0.0,
+        "share of each training set that is fresh original data",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "source",
+        "own",
+        "whose generated data a model trains on: its own previous generation, or another model's",
+        choices=("own", "others"),
+    ),
 )
 
 
@@ -190,10 +240,21 @@ def collapse_reporters(mu_of: Callable, sigma_of: Callable) -> dict[str, Callabl
 
 
 def _check_sizes(model: RiskModel, owner: str) -> None:
-    require(model.source == "own" or model.n_models >= 2, "source", model.source, "'own' when n_models = 1 (there are no others)", owner)
-    require(model.n_models * model.sample_size <= 50_000_000, "sample_size", model.sample_size,
-            f"at most {50_000_000 // model.n_models:,} for {model.n_models} models (n_models x sample_size = "
-            f"{model.n_models * model.sample_size:,} samples per step, about {8 * model.n_models * model.sample_size / 1e9:.1f} GB)", owner)
+    require(
+        model.source == "own" or model.n_models >= 2,
+        "source",
+        model.source,
+        "'own' when n_models = 1 (there are no others)",
+        owner,
+    )
+    require(
+        model.n_models * model.sample_size <= 50_000_000,
+        "sample_size",
+        model.sample_size,
+        f"at most {50_000_000 // model.n_models:,} for {model.n_models} models (n_models x sample_size = "
+        f"{model.n_models * model.sample_size:,} samples per step, about {8 * model.n_models * model.sample_size / 1e9:.1f} GB)",
+        owner,
+    )
     model.n_real = int(round(model.real_fraction * model.sample_size))
     model.n_synthetic = model.sample_size - model.n_real
 
@@ -206,7 +267,14 @@ class ModelCollapse(RiskModel):
     default_plots = ("median_variance", "tail_mass")
     model_class: ClassVar[type[GenerativeModel]] = GenerativeModel
 
-    def __init__(self, *, original: Callable | None = None, fit: Callable | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        original: Callable | None = None,
+        fit: Callable | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         owner = "ModelCollapse"
         for name, func in (("original", original), ("fit", fit)):
@@ -239,10 +307,14 @@ class ModelCollapse(RiskModel):
     def draw_state(self, ax: plt.Axes) -> None:
         """The original density and a few current models' densities."""
         x = np.linspace(-4, 4, 400)
-        ax.fill_between(x, _normal_pdf(x, 0.0, 1.0), color=COLORS["grey"], alpha=0.3, label="original data")
+        ax.fill_between(
+            x, _normal_pdf(x, 0.0, 1.0), color=COLORS["grey"], alpha=0.3, label="original data"
+        )
         for g in self.models[:12]:
             if g.sigma > 0:
-                ax.plot(x, _normal_pdf(x, g.mu, g.sigma), color=COLORS["blue"], alpha=0.5, linewidth=0.8)
+                ax.plot(
+                    x, _normal_pdf(x, g.mu, g.sigma), color=COLORS["blue"], alpha=0.5, linewidth=0.8
+                )
         ax.set_ylim(0, 2)
         ax.set_xlabel("value")
         ax.set_ylabel("density")

@@ -29,7 +29,9 @@ from mesa_models.params import require
 __all__ = ["CollapseHistory", "ModelCollapseArray", "collapse_step", "simulate_collapse"]
 
 
-def collapse_step(model: RiskModel, mu: np.ndarray, sigma: np.ndarray, original: bool) -> tuple[np.ndarray, np.ndarray]:
+def collapse_step(
+    model: RiskModel, mu: np.ndarray, sigma: np.ndarray, original: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """One generation for all models: the next ``(mu, sigma)`` arrays."""
     n = model.n_models
     if model.source == "others":
@@ -41,7 +43,11 @@ def collapse_step(model: RiskModel, mu: np.ndarray, sigma: np.ndarray, original:
     synthetic = z[:, : model.n_synthetic]
     if not original:
         synthetic = mu[parents, None] + sigma[parents, None] * synthetic
-    data = np.concatenate([synthetic, z[:, model.n_synthetic :]], axis=1) if model.n_real else synthetic
+    data = (
+        np.concatenate([synthetic, z[:, model.n_synthetic :]], axis=1)
+        if model.n_real
+        else synthetic
+    )
     return data.mean(axis=1), np.sqrt(data.var(axis=1, ddof=1))
 
 
@@ -89,13 +95,25 @@ def simulate_collapse(generations: int, *, rng: Any = None, **params: Any) -> Co
     ``params`` are those of :class:`ModelCollapseArray`; the history holds
     ``(generations + 1) x n_models`` values of each (about 16 bytes each; refused above 400 MB).
     """
-    require(isinstance(generations, int | np.integer) and not isinstance(generations, bool) and generations >= 0,
-            "generations", generations, "an integer >= 0", "simulate_collapse")
+    require(
+        isinstance(generations, int | np.integer)
+        and not isinstance(generations, bool)
+        and generations >= 0,
+        "generations",
+        generations,
+        "an integer >= 0",
+        "simulate_collapse",
+    )
     model = ModelCollapseArray(rng=rng, **params)
     size = 16 * (generations + 1) * model.n_models
-    require(size <= 400_000_000, "generations", generations,
-            f"at most {400_000_000 // (16 * model.n_models) - 1:,} for {model.n_models:,} models "
-            f"(the history would take {size / 1e6:,.0f} MB)", "simulate_collapse")
+    require(
+        size <= 400_000_000,
+        "generations",
+        generations,
+        f"at most {400_000_000 // (16 * model.n_models) - 1:,} for {model.n_models:,} models "
+        f"(the history would take {size / 1e6:,.0f} MB)",
+        "simulate_collapse",
+    )
     mu = np.empty((generations + 1, model.n_models))
     sigma = np.empty_like(mu)
     mu[0], sigma[0] = model.mu, model.sigma

@@ -57,12 +57,31 @@ NETWORKS = ("scale-free", "small world", "star", "ring", "complete")
 
 
 def _check_trust(trust: Any, owner: str) -> np.ndarray:
-    matrix = np.asarray(trust, dtype=float) if not isinstance(trust, np.ndarray) else trust.astype(float)
-    require(matrix.ndim == 2 and matrix.shape[0] == matrix.shape[1] and matrix.shape[0] >= 1, "trust", f"shape {matrix.shape}", "a square matrix", owner)
-    require(bool(np.isfinite(matrix).all()) and bool((matrix >= 0).all()), "trust", "a matrix with negative or non-finite entries", "non-negative finite weights", owner)
+    matrix = (
+        np.asarray(trust, dtype=float) if not isinstance(trust, np.ndarray) else trust.astype(float)
+    )
+    require(
+        matrix.ndim == 2 and matrix.shape[0] == matrix.shape[1] and matrix.shape[0] >= 1,
+        "trust",
+        f"shape {matrix.shape}",
+        "a square matrix",
+        owner,
+    )
+    require(
+        bool(np.isfinite(matrix).all()) and bool((matrix >= 0).all()),
+        "trust",
+        "a matrix with negative or non-finite entries",
+        "non-negative finite weights",
+        owner,
+    )
     sums = matrix.sum(axis=1)
-    require(bool(np.allclose(sums, 1.0, atol=1e-9)), "trust", f"row sums {np.round(sums[:4], 4).tolist()}...",
-            "rows that each sum to 1 (row-stochastic)", owner)
+    require(
+        bool(np.allclose(sums, 1.0, atol=1e-9)),
+        "trust",
+        f"row sums {np.round(sums[:4], 4).tolist()}...",
+        "rows that each sum to 1 (row-stochastic)",
+        owner,
+    )
     return matrix
 
 
@@ -75,8 +94,13 @@ def consensus_weights(trust: Any) -> np.ndarray:
     matrix = _check_trust(trust, "consensus_weights")
     values, vectors = np.linalg.eig(matrix.T)
     close = np.where(np.abs(values - 1.0) < 1e-8)[0]
-    require(len(close) == 1, "trust", f"a matrix with {len(close)} eigenvalues equal to 1",
-            "a strongly connected trust network (exactly one eigenvalue 1)", "consensus_weights")
+    require(
+        len(close) == 1,
+        "trust",
+        f"a matrix with {len(close)} eigenvalues equal to 1",
+        "a strongly connected trust network (exactly one eigenvalue 1)",
+        "consensus_weights",
+    )
     pi = np.real(vectors[:, close[0]])
     pi = pi / pi.sum()
     return pi
@@ -86,11 +110,21 @@ def degroot_limit(trust: Any, initial: Any) -> float:
     """The consensus DeGroot's theorem predicts: ``consensus_weights(trust) . initial``."""
     pi = consensus_weights(trust)
     x0 = np.asarray(initial, dtype=float)
-    require(x0.shape == pi.shape, "initial", f"shape {x0.shape}", f"one opinion per agent, shape {pi.shape}", "degroot_limit")
+    require(
+        x0.shape == pi.shape,
+        "initial",
+        f"shape {x0.shape}",
+        f"one opinion per agent, shape {pi.shape}",
+        "degroot_limit",
+    )
     return float(pi @ x0)
 
 
-@validate_arguments(self_weight=Param("self_weight", 0.3, "weight each agent keeps on its own opinion", "weight", low=0, high=1))
+@validate_arguments(
+    self_weight=Param(
+        "self_weight", 0.3, "weight each agent keeps on its own opinion", "weight", low=0, high=1
+    )
+)
 def trust_matrix(graph: nx.Graph, self_weight: float) -> np.ndarray:
     """Keep ``self_weight`` on yourself, split the rest equally over your neighbours."""
     n = graph.number_of_nodes()
@@ -128,8 +162,25 @@ class Opinionated(FixedAgent):
 DEGROOT_PARAMS = Params(
     Param("n_agents", 30, "agents on the network", "agents", low=2, high=2000),
     Param("network", "scale-free", "who reads whom (undirected)", choices=NETWORKS),
-    Param("self_weight", 0.3, "weight each agent keeps on its own opinion", "weight", low=0, high=1, high_open=True, step=0.05),
-    Param("hub_opinion", -1.0, "initial opinion of the best-connected agent (negative: drawn like the others)", "opinion", low=-1, high=1, step=0.05),
+    Param(
+        "self_weight",
+        0.3,
+        "weight each agent keeps on its own opinion",
+        "weight",
+        low=0,
+        high=1,
+        high_open=True,
+        step=0.05,
+    ),
+    Param(
+        "hub_opinion",
+        -1.0,
+        "initial opinion of the best-connected agent (negative: drawn like the others)",
+        "opinion",
+        low=-1,
+        high=1,
+        step=0.05,
+    ),
 )
 
 
@@ -145,7 +196,15 @@ class DeGrootModel(RiskModel):
     default_plots = ("mean", "spread")
     agent_class: ClassVar[type[Opinionated]] = Opinionated
 
-    def __init__(self, *, trust: Any = None, graph: nx.Graph | None = None, initial: Any = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        trust: Any = None,
+        graph: nx.Graph | None = None,
+        initial: Any = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         owner = "DeGrootModel"
         self.graph = self._build_graph(graph, owner)
@@ -153,23 +212,35 @@ class DeGrootModel(RiskModel):
             self.trust = trust_matrix(self.graph, self.self_weight)
         else:
             self.trust = _check_trust(trust, owner).copy()
-            require(self.trust.shape == (self.n_agents, self.n_agents), "trust", f"shape {self.trust.shape}",
-                    f"shape ({self.n_agents}, {self.n_agents}) for n_agents={self.n_agents}", owner)
+            require(
+                self.trust.shape == (self.n_agents, self.n_agents),
+                "trust",
+                f"shape {self.trust.shape}",
+                f"shape ({self.n_agents}, {self.n_agents}) for n_agents={self.n_agents}",
+                owner,
+            )
             pairs = [(i, j) for i, j in zip(*np.nonzero(self.trust)) if i != j]
             self.graph = nx.Graph(pairs)
             self.graph.add_nodes_from(range(self.n_agents))
         start = self.rng.random(self.n_agents)
         if initial is not None:
             start = np.asarray(initial, dtype=float)
-            require(start.shape == (self.n_agents,) and bool(np.isfinite(start).all()), "initial", f"shape {start.shape}",
-                    f"{self.n_agents} finite opinions", owner)
+            require(
+                start.shape == (self.n_agents,) and bool(np.isfinite(start).all()),
+                "initial",
+                f"shape {start.shape}",
+                f"{self.n_agents} finite opinions",
+                owner,
+            )
             start = start.copy()
         self.hub = max(range(self.n_agents), key=lambda i: (self.graph.degree(i), -i))
         if self.hub_opinion >= 0:
             start[self.hub] = self.hub_opinion
         self.initial = start.copy()
         self.space = Network(self.graph, layout=None, random=self.random)
-        self.members = [self.agent_class(self, self.space[i], float(start[i])) for i in range(self.n_agents)]
+        self.members = [
+            self.agent_class(self, self.space[i], float(start[i])) for i in range(self.n_agents)
+        ]
         try:
             self.weights = consensus_weights(self.trust)
             self.predicted = float(self.weights @ self.initial)
@@ -183,8 +254,16 @@ class DeGrootModel(RiskModel):
         n = self.n_agents
         if graph is not None:
             if not isinstance(graph, nx.Graph) or graph.is_directed():
-                raise TypeError(f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx Graph")
-            require(set(graph.nodes) == set(range(n)), "graph", f"nodes {sorted(graph.nodes)[:6]}...", f"nodes 0..{n - 1}", owner)
+                raise TypeError(
+                    f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx Graph"
+                )
+            require(
+                set(graph.nodes) == set(range(n)),
+                "graph",
+                f"nodes {sorted(graph.nodes)[:6]}...",
+                f"nodes 0..{n - 1}",
+                owner,
+            )
             return nx.Graph(graph)
         seed = int(self.rng.integers(2**31))
         if self.network == "scale-free":
@@ -214,8 +293,19 @@ class DeGrootModel(RiskModel):
         if self._layout is None:
             self._layout = nx.spring_layout(self.graph, seed=1)
         colours = plt.get_cmap("viridis")(np.clip(self.opinions(), 0, 1))
-        sizes = 20 + 300 * (self.weights / self.weights.max() if self.weights is not None else np.ones(self.n_agents) * 0.1)
-        nx.draw_networkx_edges(self.graph, self._layout, ax=ax, edge_color=COLORS["grey"], alpha=0.4, width=0.6)
-        nx.draw_networkx_nodes(self.graph, self._layout, node_color=colours, node_size=sizes, ax=ax, linewidths=0)
+        sizes = 20 + 300 * (
+            self.weights / self.weights.max()
+            if self.weights is not None
+            else np.ones(self.n_agents) * 0.1
+        )
+        nx.draw_networkx_edges(
+            self.graph, self._layout, ax=ax, edge_color=COLORS["grey"], alpha=0.4, width=0.6
+        )
+        nx.draw_networkx_nodes(
+            self.graph, self._layout, node_color=colours, node_size=sizes, ax=ax, linewidths=0
+        )
         ax.set_axis_off()
-        ax.set_title(f"step {self.steps}: opinions {self.opinions().min():.2f} to {self.opinions().max():.2f}", fontsize=10)
+        ax.set_title(
+            f"step {self.steps}: opinions {self.opinions().min():.2f} to {self.opinions().max():.2f}",
+            fontsize=10,
+        )

@@ -30,7 +30,12 @@ from mesa_models.checks import (
     show,
     vary,
 )
-from mesa_models.emergence.amplification import AMPLIFICATION_PARAMS, SCALES, AmplificationModel, component_check
+from mesa_models.emergence.amplification import (
+    AMPLIFICATION_PARAMS,
+    SCALES,
+    AmplificationModel,
+    component_check,
+)
 from mesa_models.emergence.consensus import degroot_limit, trust_matrix
 from mesa_models.emergence.split_task import threshold_for_budget
 from mesa_models.base import seed_argument
@@ -100,7 +105,11 @@ def check_exercise_1(consensus: Callable[[np.ndarray, np.ndarray], float]) -> Ve
             want = reference_consensus(case["trust"], case["initial"])
             if not same(got, want, 1e-9):
                 plain = float(np.mean(case["initial"]))
-                extra = " -- that is the plain average of the initial opinions: weight them by the left eigenvector" if same(got, plain, 1e-9) else ""
+                extra = (
+                    " -- that is the plain average of the initial opinions: weight them by the left eigenvector"
+                    if same(got, plain, 1e-9)
+                    else ""
+                )
                 raise CheckFailed(f"{label} should be {want:.6f}, got {got:.6f}{extra}")
 
     return run_check(
@@ -114,13 +123,23 @@ def check_exercise_1(consensus: Callable[[np.ndarray, np.ndarray], float]) -> Ve
 # -- Exercise 2: the amplification factor of a chain -------------------------------------------
 
 #: ``(n_agents, gain, seed)``: the base case first, then one change of each argument.
-EX2_CASES = vary({"n_agents": 6, "gain": 1.1, "seed": 0}, n_agents=[3, 10], gain=[0.8, 1.3], seed=[4])
+EX2_CASES = vary(
+    {"n_agents": 6, "gain": 1.1, "seed": 0}, n_agents=[3, 10], gain=[0.8, 1.3], seed=[4]
+)
 
 
 @validate_arguments(n_agents=_N_AGENTS, gain=_GAIN, seed=seed_argument("seed"))
 def reference_amplification_factor(n_agents: int, gain: float, seed: int) -> float:
     """Mean ``amplification`` over steps 1-20 of a chain (network scale, default settings otherwise)."""
-    frame = run(AmplificationModel, 20, rng=seed, scale="network", topology="chain", n_agents=n_agents, gain=gain)
+    frame = run(
+        AmplificationModel,
+        20,
+        rng=seed,
+        scale="network",
+        topology="chain",
+        n_agents=n_agents,
+        gain=gain,
+    )
     return float(frame["amplification"].iloc[1:].mean())
 
 
@@ -128,7 +147,10 @@ def check_exercise_2(amplification_factor: Callable[[int, float, int], float]) -
     def test() -> None:
         expect_type(amplification_factor, "callable", "what you passed")
         expect_matches(amplification_factor, reference_amplification_factor, EX2_CASES, tol=1e-9)
-        expect_reproducible(lambda seed: call(amplification_factor, 6, 1.1, seed), "amplification_factor(6, 1.1, seed)")
+        expect_reproducible(
+            lambda seed: call(amplification_factor, 6, 1.1, seed),
+            "amplification_factor(6, 1.1, seed)",
+        )
 
     return run_check(
         "Exercise 2 — the amplification factor of a chain",
@@ -142,18 +164,33 @@ def check_exercise_2(amplification_factor: Callable[[int, float, int], float]) -
 
 #: ``(n_agents, gain, limit, seed)``. Near the limit the random draws decide, so the seed matters there.
 EX3_BORDERLINE = {"n_agents": 6, "gain": 1.1, "limit": 1.13, "seed": 0}
-EX3_CASES = vary({"n_agents": 6, "gain": 1.1, "limit": 2.5, "seed": 0}, n_agents=[10], gain=[1.4], limit=[1.5, 5.0]) + vary(
-    EX3_BORDERLINE, seed=[1]
+EX3_CASES = vary(
+    {"n_agents": 6, "gain": 1.1, "limit": 2.5, "seed": 0},
+    n_agents=[10],
+    gain=[1.4],
+    limit=[1.5, 5.0],
+) + vary(EX3_BORDERLINE, seed=[1])
+
+
+@validate_arguments(
+    n_agents=_N_AGENTS,
+    gain=_GAIN,
+    limit=Param("limit", 1.0, "largest acceptable mean amplification", low=0, high=1e6),
+    seed=seed_argument("seed"),
 )
-
-
-@validate_arguments(n_agents=_N_AGENTS, gain=_GAIN, limit=Param("limit", 1.0, "largest acceptable mean amplification", low=0, high=1e6),
-                    seed=seed_argument("seed"))
 def reference_verifiers_needed(n_agents: int, gain: float, limit: float, seed: int) -> int | None:
     """Fewest verifiers (0 .. n_agents - 1) whose chain keeps the mean amplification over
     steps 1-10 at or below ``limit``; ``None`` if no number does."""
     for verifiers in range(n_agents):
-        frame = run(AmplificationModel, 10, rng=seed, scale="network", n_agents=n_agents, gain=gain, verifiers=verifiers)
+        frame = run(
+            AmplificationModel,
+            10,
+            rng=seed,
+            scale="network",
+            n_agents=n_agents,
+            gain=gain,
+            verifiers=verifiers,
+        )
         if frame["amplification"].iloc[1:].mean() <= limit:
             return verifiers
     return None
@@ -167,13 +204,27 @@ def check_exercise_3(verifiers_needed: Callable[[int, float, float, int], int | 
             label = "verifiers_needed(" + ", ".join(f"{k}={show(v)}" for k, v in case.items()) + ")"
             want = reference_verifiers_needed(*case.values())
             if want is None:
-                expect(got is None, f"{label} should be None (no number of verifiers is enough), got {show(got)}")
+                expect(
+                    got is None,
+                    f"{label} should be None (no number of verifiers is enough), got {show(got)}",
+                )
                 continue
             got = expect_type(got, "integer", label)
-            expect(got == want, f"{label} should be {want}, got {got}" + (" (one too many: is your comparison <= limit?)" if got == want + 1 else ""))
-        expect(call(verifiers_needed, 6, 1.1, 0.5, 0) is None, "verifiers_needed(6, 1.1, limit=0.5, seed=0) should be None: "
-               "no chain has an amplification below 1, so return None when no number of verifiers is enough")
-        expect_reproducible(lambda seed: call(verifiers_needed, 6, 1.1, 1.13, seed), "verifiers_needed(6, 1.1, 1.13, seed)", seeds=(0, 1))
+            expect(
+                got == want,
+                f"{label} should be {want}, got {got}"
+                + (" (one too many: is your comparison <= limit?)" if got == want + 1 else ""),
+            )
+        expect(
+            call(verifiers_needed, 6, 1.1, 0.5, 0) is None,
+            "verifiers_needed(6, 1.1, limit=0.5, seed=0) should be None: "
+            "no chain has an amplification below 1, so return None when no number of verifiers is enough",
+        )
+        expect_reproducible(
+            lambda seed: call(verifiers_needed, 6, 1.1, 1.13, seed),
+            "verifiers_needed(6, 1.1, 1.13, seed)",
+            seeds=(0, 1),
+        )
 
     return run_check(
         "Exercise 3 — how many verification steps?",
@@ -189,8 +240,21 @@ EX4_CASES: list[tuple[dict[str, Any], str | None]] = [
     ({"bias": 0.12}, "component"),
     ({"gain": 1.5, "bias": 0.05, "noise": 0.01}, "dyadic"),
     ({"gain": 0.9, "bias": 0.04, "noise": 0.01}, "network"),
-    ({"gain": 0.5, "bias": 0.035, "noise": 0.01, "n_agents": 4, "learning": 0.05, "attention": 1}, "temporal"),
-    ({"gain": 0.5, "bias": 0.045, "noise": 0.01, "n_agents": 3, "attention": 2, "learning": 0.0}, "cross-system"),
+    (
+        {
+            "gain": 0.5,
+            "bias": 0.035,
+            "noise": 0.01,
+            "n_agents": 4,
+            "learning": 0.05,
+            "attention": 1,
+        },
+        "temporal",
+    ),
+    (
+        {"gain": 0.5, "bias": 0.045, "noise": 0.01, "n_agents": 3, "attention": 2, "learning": 0.0},
+        "cross-system",
+    ),
     ({"gain": 0.0, "bias": 0.01, "noise": 0.01}, None),
 ]
 
@@ -221,15 +285,24 @@ def check_exercise_4(first_visible_scale: Callable[[dict, int], str | None]) -> 
             got = call(first_visible_scale, settings, 0)
             label = f"first_visible_scale({show(settings, 60)}, 0)"
             allowed = ("component", *SCALES, None)
-            expect(got in allowed, f"{label} should return one of {', '.join(map(repr, allowed))}; got {show(got)}")
+            expect(
+                got in allowed,
+                f"{label} should return one of {', '.join(map(repr, allowed))}; got {show(got)}",
+            )
             expect(got == want, f"{label} should be {want!r}, got {got!r}")
         # On the edge between two scales the answer depends on the random draws: the seed must be used.
         for seed, want in ((0, "network"), (1, "dyadic")):
             got = call(first_visible_scale, EX4_BORDERLINE, seed)
-            expect(got == want, f"first_visible_scale({show(EX4_BORDERLINE)}, {seed}) should be {want!r}, got {got!r} "
-                   "(a case on the edge: pass rng=seed to every model you build)")
-        expect_reproducible(lambda seed: call(first_visible_scale, EX4_BORDERLINE, seed),
-                            f"first_visible_scale({show(EX4_BORDERLINE)}, seed)", seeds=(1, 0))
+            expect(
+                got == want,
+                f"first_visible_scale({show(EX4_BORDERLINE)}, {seed}) should be {want!r}, got {got!r} "
+                "(a case on the edge: pass rng=seed to every model you build)",
+            )
+        expect_reproducible(
+            lambda seed: call(first_visible_scale, EX4_BORDERLINE, seed),
+            f"first_visible_scale({show(EX4_BORDERLINE)}, seed)",
+            seeds=(1, 0),
+        )
 
     return run_check(
         "Exercise 4 — where does the failure first show?",
@@ -271,11 +344,19 @@ def check_exercise_5(threshold: Callable[[np.ndarray, float], float]) -> Verdict
             label = f"threshold(benign_scores={show(scores, 40)}, budget={budget})"
             got = expect_type(call(threshold, scores, budget), "number", label)
             alarms = float(np.mean(scores > got))
-            expect(alarms <= budget + 1e-12, f"{label} returned {got:.4f}, at which {alarms:.1%} of the benign scores raise an "
-                   f"alarm: more than the budget of {budget:.0%}")
+            expect(
+                alarms <= budget + 1e-12,
+                f"{label} returned {got:.4f}, at which {alarms:.1%} of the benign scores raise an "
+                f"alarm: more than the budget of {budget:.0%}",
+            )
             want = reference_threshold(scores, budget)
-            expect(same(got, want, 1e-12), f"{label} should be {want:.4f}, got {got:.4f}: it keeps within the budget but is not "
-                   "the lowest such threshold (it misses harmful tasks it could catch)" if got > want else f"{label} should be {want:.4f}, got {got:.4f}")
+            expect(
+                same(got, want, 1e-12),
+                f"{label} should be {want:.4f}, got {got:.4f}: it keeps within the budget but is not "
+                "the lowest such threshold (it misses harmful tasks it could catch)"
+                if got > want
+                else f"{label} should be {want:.4f}, got {got:.4f}",
+            )
 
     return run_check(
         "Exercise 5 — a threshold for a false-alarm budget",

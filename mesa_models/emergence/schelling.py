@@ -56,13 +56,41 @@ __all__ = [
 SCHELLING_PARAMS = Params(
     Param("width", 50, "cells across the (torus) grid", "cells", low=3, high=1000),
     Param("height", 50, "cells up the (torus) grid", "cells", low=3, high=1000),
-    Param("density", 0.9, "share of cells occupied", "fraction", low=0, high=1, low_open=True, high_open=True, step=0.01),
-    Param("minority_share", 0.5, "share of households in group 1", "fraction", low=0, high=1, step=0.05),
-    Param("wanted", 0.3, "least share of same-group neighbours a household is content with", "fraction", low=0, high=1, step=0.05),
+    Param(
+        "density",
+        0.9,
+        "share of cells occupied",
+        "fraction",
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+        step=0.01,
+    ),
+    Param(
+        "minority_share",
+        0.5,
+        "share of households in group 1",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "wanted",
+        0.3,
+        "least share of same-group neighbours a household is content with",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
 )
 
 
-def random_town(width: int, height: int, density: float, minority_share: float, rng: np.random.Generator) -> np.ndarray:
+def random_town(
+    width: int, height: int, density: float, minority_share: float, rng: np.random.Generator
+) -> np.ndarray:
     """A random start: -1 empty, 0 or 1 the household's group; indexed ``[x, y]``."""
     occupied = rng.random((width, height)) < density
     group = (rng.random((width, height)) < minority_share).astype(np.int8)
@@ -108,13 +136,23 @@ class Schelling(RiskModel):
     default_plots = ("similar",)
     household_class: ClassVar[type[Household]] = Household
 
-    def __init__(self, *, content_rule: Callable[[Household, int, int], bool] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        content_rule: Callable[[Household, int, int], bool] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         if content_rule is not None and not callable(content_rule):
-            raise TypeError(f"Schelling: parameter 'content_rule' got {content_rule!r}; expected a function (household, same, occupied) -> bool")
+            raise TypeError(
+                f"Schelling: parameter 'content_rule' got {content_rule!r}; expected a function (household, same, occupied) -> bool"
+            )
         self.content_rule = content_rule or at_least_wanted
         town = random_town(self.width, self.height, self.density, self.minority_share, self.rng)
-        self.grid = OrthogonalMooreGrid((self.width, self.height), torus=True, capacity=1, random=self.random)
+        self.grid = OrthogonalMooreGrid(
+            (self.width, self.height), torus=True, capacity=1, random=self.random
+        )
         for cell in self.grid.all_cells:
             if town[cell.coordinate] >= 0:
                 self.household_class(self, cell, int(town[cell.coordinate]))
@@ -156,10 +194,22 @@ class Schelling(RiskModel):
         return float(np.mean(shares)) if shares else float("nan")
 
     def draw_state(self, ax: plt.Axes) -> None:
-        draw_households(ax, self.town(), title=f"step {self.steps}: {self.similar_share():.0%} of neighbours alike")
+        draw_households(
+            ax,
+            self.town(),
+            title=f"step {self.steps}: {self.similar_share():.0%} of neighbours alike",
+        )
 
 
 def draw_households(ax: plt.Axes, town: np.ndarray, *, title: str = "") -> None:
     """Empty cells light grey, group 0 blue, group 1 orange (Okabe-Ito)."""
     cmap = mpl.colors.ListedColormap(["#EEEEEE", COLORS["blue"], COLORS["orange"]])
-    draw_grid(ax, np.asarray(town) + 1, cmap=cmap, vmin=-0.5, vmax=2.5, labels={0: "empty", 1: "group 0", 2: "group 1"}, title=title)
+    draw_grid(
+        ax,
+        np.asarray(town) + 1,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=2.5,
+        labels={0: "empty", 1: "group 0", 2: "group 1"},
+        title=title,
+    )

@@ -68,7 +68,9 @@ class SchellingArray(RiskModel):
 
     def __init__(self, *, rng: Any = None, **params: Any) -> None:
         super().__init__(rng=rng, **params)
-        self.grid = random_town(self.width, self.height, self.density, self.minority_share, self.rng)
+        self.grid = random_town(
+            self.width, self.height, self.density, self.minority_share, self.rng
+        )
         self.moved = 0.0
         self.households = int((self.grid >= 0).sum())
         self.discontented = self._discontented_share()
@@ -102,4 +104,8 @@ class SchellingArray(RiskModel):
         return similar_share(self.grid)
 
     def draw_state(self, ax: plt.Axes) -> None:
-        draw_households(ax, self.grid, title=f"step {self.steps}: {similar_share(self.grid):.0%} of neighbours alike")
+        draw_households(
+            ax,
+            self.grid,
+            title=f"step {self.steps}: {similar_share(self.grid):.0%} of neighbours alike",
+        )

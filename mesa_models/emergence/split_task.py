@@ -70,7 +70,9 @@ def refuse_above_threshold(worker: Worker, apparent_harm: float) -> bool:
     return apparent_harm > worker.model.refusal_threshold
 
 
-@validate_arguments(n_subtasks=Param("n_subtasks", 4, "pieces each task is split into", "pieces", low=1, high=50))
+@validate_arguments(
+    n_subtasks=Param("n_subtasks", 4, "pieces each task is split into", "pieces", low=1, high=50)
+)
 def equal_split(harm: np.ndarray, n_subtasks: int) -> np.ndarray:
     """Each piece carries an equal share of its task's harm."""
     return np.repeat(harm[:, None] / n_subtasks, n_subtasks, axis=1)
@@ -80,13 +82,31 @@ def threshold_for_budget(benign_scores: Any, budget: float) -> float:
     """The lowest threshold at which at most ``budget`` of the benign scores raise an alarm
     (an alarm is a score strictly above the threshold)."""
     scores = np.sort(np.asarray(benign_scores, dtype=float).ravel())
-    require(scores.size > 0, "benign_scores", "an empty array", "at least one score", "threshold_for_budget")
-    require(bool(np.isfinite(scores).all()), "benign_scores", "an array with NaN or infinite values", "finite scores", "threshold_for_budget")
+    require(
+        scores.size > 0,
+        "benign_scores",
+        "an empty array",
+        "at least one score",
+        "threshold_for_budget",
+    )
+    require(
+        bool(np.isfinite(scores).all()),
+        "benign_scores",
+        "an array with NaN or infinite values",
+        "finite scores",
+        "threshold_for_budget",
+    )
     if isinstance(budget, bool) or not isinstance(budget, numbers.Real):
-        raise TypeError(f"threshold_for_budget: parameter 'budget' got {budget!r}; expected a number in [0, 1]")
+        raise TypeError(
+            f"threshold_for_budget: parameter 'budget' got {budget!r}; expected a number in [0, 1]"
+        )
     require(0 <= budget <= 1, "budget", budget, "a share in [0, 1]", "threshold_for_budget")
     allowed = int(np.floor(budget * scores.size + 1e-9))  # benign scores that may lie above
-    return float(scores[scores.size - 1 - allowed]) if allowed < scores.size else float(scores[0] - 1.0)
+    return (
+        float(scores[scores.size - 1 - allowed])
+        if allowed < scores.size
+        else float(scores[0] - 1.0)
+    )
 
 
 class Worker(mesa.Agent):
@@ -96,20 +116,80 @@ class Worker(mesa.Agent):
         verdict = self.model.refusal_rule(self, apparent_harm)
         if not isinstance(verdict, bool | np.bool_):
             name = getattr(self.model.refusal_rule, "__name__", "refusal_rule")
-            raise ValueError(f"refusal rule {name!r} returned {verdict!r}; allowed: True (refuse) or False (do the piece)")
+            raise ValueError(
+                f"refusal rule {name!r} returned {verdict!r}; allowed: True (refuse) or False (do the piece)"
+            )
         return bool(verdict)
 
 
 SPLIT_PARAMS = Params(
-    Param("n_agents", 12, "worker agents (each piece goes to a different one)", "agents", low=1, high=1000),
-    Param("n_subtasks", 4, "pieces each task is split into (1: the task is asked for directly)", "pieces", low=1, high=50),
-    Param("tasks_per_step", 40, "tasks the orchestrator receives per step", "tasks", low=1, high=100_000),
-    Param("harmful_share", 0.25, "share of tasks that are harmful", "fraction", low=0, high=1, step=0.05),
-    Param("refusal_threshold", 0.5, "a worker refuses a piece whose apparent harm exceeds this", "harm", low=0, high=2, step=0.05),
-    Param("signal_noise", 0.1, "how unclear a piece's harm is (standard deviation of its apparent harm)", "harm", low=0, high=1, step=0.01),
-    Param("monitor", "none", "what a monitor reads: nothing, one agent's message, a window of messages, or a task's whole plan", choices=MONITORS),
+    Param(
+        "n_agents",
+        12,
+        "worker agents (each piece goes to a different one)",
+        "agents",
+        low=1,
+        high=1000,
+    ),
+    Param(
+        "n_subtasks",
+        4,
+        "pieces each task is split into (1: the task is asked for directly)",
+        "pieces",
+        low=1,
+        high=50,
+    ),
+    Param(
+        "tasks_per_step",
+        40,
+        "tasks the orchestrator receives per step",
+        "tasks",
+        low=1,
+        high=100_000,
+    ),
+    Param(
+        "harmful_share",
+        0.25,
+        "share of tasks that are harmful",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "refusal_threshold",
+        0.5,
+        "a worker refuses a piece whose apparent harm exceeds this",
+        "harm",
+        low=0,
+        high=2,
+        step=0.05,
+    ),
+    Param(
+        "signal_noise",
+        0.1,
+        "how unclear a piece's harm is (standard deviation of its apparent harm)",
+        "harm",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "monitor",
+        "none",
+        "what a monitor reads: nothing, one agent's message, a window of messages, or a task's whole plan",
+        choices=MONITORS,
+    ),
     Param("window", 8, "messages a window monitor reads together", "messages", low=1, high=100_000),
-    Param("monitor_threshold", 0.8, "a monitor raises an alarm when the harm it reads exceeds this", "harm", low=0, high=50, step=0.05),
+    Param(
+        "monitor_threshold",
+        0.8,
+        "a monitor raises an alarm when the harm it reads exceeds this",
+        "harm",
+        low=0,
+        high=50,
+        step=0.05,
+    ),
 )
 
 
@@ -139,11 +219,21 @@ class SplitTaskModel(RiskModel):
         for name, func in (("refusal_rule", refusal_rule), ("splitter", splitter)):
             if func is not None and not callable(func):
                 raise TypeError(f"{owner}: parameter {name!r} got {func!r}; expected a function")
-        require(self.n_subtasks <= self.n_agents, "n_subtasks", self.n_subtasks,
-                f"at most n_agents={self.n_agents} (each piece goes to a different worker)", owner)
-        require(self.tasks_per_step * max(self.n_subtasks, self.n_agents) <= 20_000_000, "tasks_per_step", self.tasks_per_step,
-                f"at most {20_000_000 // max(self.n_subtasks, self.n_agents):,} (tasks x agents would exceed 20 million entries, "
-                f"about {8 * self.tasks_per_step * max(self.n_subtasks, self.n_agents) / 1e9:.1f} GB)", owner)
+        require(
+            self.n_subtasks <= self.n_agents,
+            "n_subtasks",
+            self.n_subtasks,
+            f"at most n_agents={self.n_agents} (each piece goes to a different worker)",
+            owner,
+        )
+        require(
+            self.tasks_per_step * max(self.n_subtasks, self.n_agents) <= 20_000_000,
+            "tasks_per_step",
+            self.tasks_per_step,
+            f"at most {20_000_000 // max(self.n_subtasks, self.n_agents):,} (tasks x agents would exceed 20 million entries, "
+            f"about {8 * self.tasks_per_step * max(self.n_subtasks, self.n_agents) / 1e9:.1f} GB)",
+            owner,
+        )
         self.refusal_rule = refusal_rule or refuse_above_threshold
         self.splitter = splitter or equal_split
         self.workers = [self.worker_class(self) for _ in range(self.n_agents)]
@@ -163,11 +253,22 @@ class SplitTaskModel(RiskModel):
         shares = self._split(harm)
         apparent = shares + self.signal_noise * self.rng.standard_normal((n_tasks, k))
         assigned = np.argsort(self.rng.random((n_tasks, self.n_agents)), axis=1)[:, :k]
-        refused = np.array([[self.workers[assigned[t, j]].refuses(float(apparent[t, j])) for j in range(k)] for t in range(n_tasks)])
+        refused = np.array(
+            [
+                [self.workers[assigned[t, j]].refuses(float(apparent[t, j])) for j in range(k)]
+                for t in range(n_tasks)
+            ]
+        )
         scores = self.score_tasks(apparent)
         stopped = scores > self.monitor_threshold
         completed = ~refused.any(axis=1) & ~stopped
-        self.harmful, self.apparent, self.refused, self.assigned, self.task_scores = harmful, apparent, refused, assigned, scores
+        self.harmful, self.apparent, self.refused, self.assigned, self.task_scores = (
+            harmful,
+            apparent,
+            refused,
+            assigned,
+            scores,
+        )
         self.harmful_completed = _share(completed[harmful])
         self.benign_completed = _share(completed[~harmful])
         self.detected = _share(stopped[harmful])
@@ -177,9 +278,15 @@ class SplitTaskModel(RiskModel):
     def _split(self, harm: np.ndarray) -> np.ndarray:
         shares = self.splitter(harm, self.n_subtasks)
         expected = (harm.size, self.n_subtasks)
-        if not isinstance(shares, np.ndarray) or shares.shape != expected or not np.isfinite(shares).all():
+        if (
+            not isinstance(shares, np.ndarray)
+            or shares.shape != expected
+            or not np.isfinite(shares).all()
+        ):
             name = getattr(self.splitter, "__name__", "splitter")
-            raise ValueError(f"splitter {name!r} returned {shares!r:.80}; allowed: a finite array of shape {expected}")
+            raise ValueError(
+                f"splitter {name!r} returned {shares!r:.80}; allowed: a finite array of shape {expected}"
+            )
         return shares.astype(float)
 
     def score_tasks(self, apparent: np.ndarray) -> np.ndarray:
@@ -208,13 +315,30 @@ class SplitTaskModel(RiskModel):
         vermillion, benign ones in blue, the workers' refusal threshold as a line."""
         if self.apparent.size:
             bins = np.linspace(min(-0.3, self.apparent.min()), max(1.3, self.apparent.max()), 40)
-            ax.hist(self.apparent[~self.harmful].ravel(), bins=bins, color=COLORS["blue"], alpha=0.7, label="benign pieces")
-            ax.hist(self.apparent[self.harmful].ravel(), bins=bins, color=COLORS["vermillion"], alpha=0.7, label="harmful pieces")
-        ax.axvline(self.refusal_threshold, color=COLORS["black"], linestyle="--", label="refusal threshold")
+            ax.hist(
+                self.apparent[~self.harmful].ravel(),
+                bins=bins,
+                color=COLORS["blue"],
+                alpha=0.7,
+                label="benign pieces",
+            )
+            ax.hist(
+                self.apparent[self.harmful].ravel(),
+                bins=bins,
+                color=COLORS["vermillion"],
+                alpha=0.7,
+                label="harmful pieces",
+            )
+        ax.axvline(
+            self.refusal_threshold, color=COLORS["black"], linestyle="--", label="refusal threshold"
+        )
         ax.set_xlabel("apparent harm of a piece")
         ax.set_ylabel("pieces")
         ax.legend(fontsize=7)
-        ax.set_title(f"{self.n_subtasks} pieces per task: {self.harmful_completed:.0%} of harmful tasks done", fontsize=10)
+        ax.set_title(
+            f"{self.n_subtasks} pieces per task: {self.harmful_completed:.0%} of harmful tasks done",
+            fontsize=10,
+        )
 
 
 def _share(mask: np.ndarray) -> float:
@@ -230,11 +354,23 @@ def monitor_scores(steps: int, *, rng: Any = None, **params: Any) -> dict[str, n
     """Run a :class:`SplitTaskModel` for ``steps`` steps and collect every task's monitor
     score: ``{"benign": ..., "harmful": ...}`` (arrays). Run it with ``harmful_share=0``
     to get a record of benign traffic for calibrating a threshold."""
-    require(isinstance(steps, int | np.integer) and not isinstance(steps, bool) and 1 <= steps <= MAX_MONITOR_STEPS, "steps", steps,
-            f"an integer in [1, {MAX_MONITOR_STEPS:,}]", "monitor_scores")
+    require(
+        isinstance(steps, int | np.integer)
+        and not isinstance(steps, bool)
+        and 1 <= steps <= MAX_MONITOR_STEPS,
+        "steps",
+        steps,
+        f"an integer in [1, {MAX_MONITOR_STEPS:,}]",
+        "monitor_scores",
+    )
     model = SplitTaskModel(rng=rng, **params)
-    require(steps * model.tasks_per_step <= MAX_MONITOR_TASKS, "steps", steps,
-            f"at most {MAX_MONITOR_TASKS:,} tasks in all (steps x tasks_per_step = {steps * model.tasks_per_step:,})", "monitor_scores")
+    require(
+        steps * model.tasks_per_step <= MAX_MONITOR_TASKS,
+        "steps",
+        steps,
+        f"at most {MAX_MONITOR_TASKS:,} tasks in all (steps x tasks_per_step = {steps * model.tasks_per_step:,})",
+        "monitor_scores",
+    )
     benign, harmful = [], []
     for _ in range(int(steps)):
         model.step()

@@ -77,11 +77,51 @@ KINDS = {"planner": "producer", "coder": "producer", "tester": "checker", "human
 MAX_PLAYERS = 16
 
 ACCOUNTABILITY_PARAMS = Params(
-    Param("planner_error", 0.05, "chance the planner agent introduces a defect", "probability", low=0, high=1, step=0.01),
-    Param("coder_error", 0.10, "chance the coder agent introduces a defect", "probability", low=0, high=1, step=0.01),
-    Param("tester_miss", 0.30, "chance the tester agent misses a defect", "probability", low=0, high=1, step=0.01),
-    Param("human_miss", 0.60, "chance the human approver misses a defect (time pressure, automation bias)", "probability", low=0, high=1, step=0.01),
-    Param("human_standard", 0.0, "miss rate a careful human could achieve here: the human's counterfactual (0 = perfect)", "probability", low=0, high=1, step=0.01),
+    Param(
+        "planner_error",
+        0.05,
+        "chance the planner agent introduces a defect",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "coder_error",
+        0.10,
+        "chance the coder agent introduces a defect",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "tester_miss",
+        0.30,
+        "chance the tester agent misses a defect",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "human_miss",
+        0.60,
+        "chance the human approver misses a defect (time pressure, automation bias)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "human_standard",
+        0.0,
+        "miss rate a careful human could achieve here: the human's counterfactual (0 = perfect)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
     Param("harm", 1.0, "harm done by a defect that ships", "harm units", low=0, high=1e6),
 )
 
@@ -91,21 +131,34 @@ ACCOUNTABILITY_PARAMS = Params(
 
 def _check_players(players: Any, owner: str) -> list[Hashable]:
     if isinstance(players, str | bytes) or not isinstance(players, Sequence | set | frozenset):
-        raise TypeError(f"{owner}: parameter 'players' got {players!r}; expected a list of player names")
+        raise TypeError(
+            f"{owner}: parameter 'players' got {players!r}; expected a list of player names"
+        )
     players = list(players)
     require(len(players) == len(set(players)), "players", players, "distinct names", owner)
-    require(1 <= len(players) <= MAX_PLAYERS, "players", f"{len(players)} players",
-            f"1 to {MAX_PLAYERS} players (the exact value enumerates 2^n coalitions: {2**min(len(players), 60):,} here)", owner)
+    require(
+        1 <= len(players) <= MAX_PLAYERS,
+        "players",
+        f"{len(players)} players",
+        f"1 to {MAX_PLAYERS} players (the exact value enumerates 2^n coalitions: {2 ** min(len(players), 60):,} here)",
+        owner,
+    )
     return players
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(float(value))
+    ):
         raise ValueError(f"{what} returned {value!r}; allowed: a finite number")
     return float(value)
 
 
-def shapley_values(value: Callable[[frozenset], float], players: Sequence[Hashable]) -> dict[Hashable, float]:
+def shapley_values(
+    value: Callable[[frozenset], float], players: Sequence[Hashable]
+) -> dict[Hashable, float]:
     """Exact Shapley values of the game ``value`` (a function of a frozenset of players,
     ``value(frozenset()) `` usually 0) over ``players``:
 
@@ -114,7 +167,9 @@ def shapley_values(value: Callable[[frozenset], float], players: Sequence[Hashab
     They add up to ``value(all) - value(none)``."""
     owner = "shapley_values()"
     if not callable(value):
-        raise TypeError(f"{owner}: parameter 'value' got {value!r}; expected a function frozenset of players -> number")
+        raise TypeError(
+            f"{owner}: parameter 'value' got {value!r}; expected a function frozenset of players -> number"
+        )
     players = _check_players(players, owner)
     n = len(players)
     name = getattr(value, "__name__", "value")
@@ -122,7 +177,9 @@ def shapley_values(value: Callable[[frozenset], float], players: Sequence[Hashab
     for size in range(n + 1):
         for members in itertools.combinations(players, size):
             coalition = frozenset(members)
-            worth[coalition] = _number(value(coalition), f"the value function {name!r} for {sorted(map(str, coalition))}")
+            worth[coalition] = _number(
+                value(coalition), f"the value function {name!r} for {sorted(map(str, coalition))}"
+            )
     weight = [math.factorial(s) * math.factorial(n - s - 1) / math.factorial(n) for s in range(n)]
     result = {}
     for player in players:
@@ -137,16 +194,29 @@ def shapley_values(value: Callable[[frozenset], float], players: Sequence[Hashab
 # -- the pipeline as a game ----------------------------------------------------------------------------------
 
 
-def _check_pipeline(kinds: Any, rates: Any, owner: str, name: str = "rates") -> tuple[list[str], list[float]]:
+def _check_pipeline(
+    kinds: Any, rates: Any, owner: str, name: str = "rates"
+) -> tuple[list[str], list[float]]:
     if isinstance(kinds, str) or not isinstance(kinds, Sequence):
-        raise TypeError(f"{owner}: parameter 'kinds' got {kinds!r}; expected a list of 'producer'/'checker'")
+        raise TypeError(
+            f"{owner}: parameter 'kinds' got {kinds!r}; expected a list of 'producer'/'checker'"
+        )
     kinds = list(kinds)
-    require(len(kinds) >= 1 and all(k in ("producer", "checker") for k in kinds), "kinds", kinds,
-            "a non-empty list of 'producer' or 'checker'", owner)
+    require(
+        len(kinds) >= 1 and all(k in ("producer", "checker") for k in kinds),
+        "kinds",
+        kinds,
+        "a non-empty list of 'producer' or 'checker'",
+        owner,
+    )
     if isinstance(rates, str) or not isinstance(rates, Sequence | np.ndarray):
-        raise TypeError(f"{owner}: parameter {name!r} got {rates!r}; expected a list of probabilities, one per stage")
+        raise TypeError(
+            f"{owner}: parameter {name!r} got {rates!r}; expected a list of probabilities, one per stage"
+        )
     rates = list(rates)
-    require(len(rates) == len(kinds), name, rates, f"one probability per stage ({len(kinds)})", owner)
+    require(
+        len(rates) == len(kinds), name, rates, f"one probability per stage ({len(kinds)})", owner
+    )
     for r in rates:
         if isinstance(r, bool | np.bool_) or not isinstance(r, numbers.Real):
             raise TypeError(f"{owner}: parameter {name!r} contains {r!r}; expected probabilities")
@@ -165,8 +235,9 @@ def pipeline_failure_probability(kinds: Sequence[str], rates: Sequence[float]) -
     return defect
 
 
-def pipeline_game(kinds: Sequence[str], rates: Sequence[float], standards: Sequence[float],
-                  harm: float = 1.0) -> Callable[[frozenset], float]:
+def pipeline_game(
+    kinds: Sequence[str], rates: Sequence[float], standards: Sequence[float], harm: float = 1.0
+) -> Callable[[frozenset], float]:
     """The expected-harm game of a pipeline: players are stage indices; the value of S is
     ``harm * (P(failure | stages in S at rates, the others at standards) - P(failure | all
     at standards))``."""
@@ -184,7 +255,12 @@ def pipeline_game(kinds: Sequence[str], rates: Sequence[float], standards: Seque
 
 
 def _rates(values: Mapping[str, Any]) -> tuple[list[float], list[float]]:
-    rates = [values["planner_error"], values["coder_error"], values["tester_miss"], values["human_miss"]]
+    rates = [
+        values["planner_error"],
+        values["coder_error"],
+        values["tester_miss"],
+        values["human_miss"],
+    ]
     standards = [0.0, 0.0, 0.0, values["human_standard"]]
     return rates, standards
 
@@ -218,7 +294,9 @@ class Incident:
         """Whether the defect ships when the roles in ``acting`` behave as they did and the
         others meet their standard (same random draws)."""
         defect = False
-        for role, kind, rate, standard, u in zip(self.roles, self.kinds, self.rates, self.standards, self.draws, strict=True):
+        for role, kind, rate, standard, u in zip(
+            self.roles, self.kinds, self.rates, self.standards, self.draws, strict=True
+        ):
             r = rate if role in acting else standard
             if kind == "producer":
                 defect = defect or u < r
@@ -285,16 +363,25 @@ class AccountabilityModel(RiskModel):
     default_plots = ("shapley_human", "blamed_human")
     agent_class: ClassVar[type[PipelineAgent]] = PipelineAgent
 
-    def __init__(self, *, blame_rule: Callable[[Incident], Mapping[str, float]] | None = None, rng: Any = None,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        blame_rule: Callable[[Incident], Mapping[str, float]] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         if blame_rule is not None and not callable(blame_rule):
-            raise TypeError(f"{type(self).__name__}: parameter 'blame_rule' got {blame_rule!r}; "
-                            "expected a function incident -> {role: harm}")
+            raise TypeError(
+                f"{type(self).__name__}: parameter 'blame_rule' got {blame_rule!r}; "
+                "expected a function incident -> {role: harm}"
+            )
         self.blame_rule = blame_rule or last_actor_blame
         rates, standards = _rates(self.param_values)
-        self.pipeline = [self.agent_class(self, role, rate, standard)
-                         for role, rate, standard in zip(ROLES, rates, standards, strict=True)]
+        self.pipeline = [
+            self.agent_class(self, role, rate, standard)
+            for role, rate, standard in zip(ROLES, rates, standards, strict=True)
+        ]
         self.tasks = self.failed_tasks = 0
         self.total_harm = 0.0
         self.shapley_total = dict.fromkeys(ROLES, 0.0)
@@ -325,9 +412,14 @@ class AccountabilityModel(RiskModel):
             draws.append(u)
             defect = agent.act(defect, u)
         self.tasks += 1
-        incident = Incident(tuple(a.role for a in self.pipeline), tuple(a.kind for a in self.pipeline),
-                            tuple(a.rate for a in self.pipeline), tuple(a.standard for a in self.pipeline),
-                            tuple(draws), self.harm)
+        incident = Incident(
+            tuple(a.role for a in self.pipeline),
+            tuple(a.kind for a in self.pipeline),
+            tuple(a.rate for a in self.pipeline),
+            tuple(a.standard for a in self.pipeline),
+            tuple(draws),
+            self.harm,
+        )
         self.last_incident = incident
         if defect:
             self.failed_tasks += 1
@@ -337,25 +429,42 @@ class AccountabilityModel(RiskModel):
             blame = self.blame_rule(incident)
             name = getattr(self.blame_rule, "__name__", "blame_rule")
             if not isinstance(blame, Mapping) or set(blame) - set(ROLES):
-                raise ValueError(f"blame rule {name!r} returned {blame!r}; allowed: a dict role -> harm with roles from {ROLES}")
+                raise ValueError(
+                    f"blame rule {name!r} returned {blame!r}; allowed: a dict role -> harm with roles from {ROLES}"
+                )
             for role, value in blame.items():
                 self.blamed_total[role] += _number(value, f"blame rule {name!r} for {role!r}")
         self.datacollector.collect(self)
 
     def draw_state(self, ax: plt.Axes) -> None:
         """Bars: each role's share of the harm so far, by Shapley value and by the blame rule."""
-        draw_attribution(ax, {r: self.share(self.shapley_total, r) for r in ROLES},
-                         {r: self.share(self.blamed_total, r) for r in ROLES},
-                         title=f"{self.failed_tasks} failures in {self.tasks} tasks")
+        draw_attribution(
+            ax,
+            {r: self.share(self.shapley_total, r) for r in ROLES},
+            {r: self.share(self.blamed_total, r) for r in ROLES},
+            title=f"{self.failed_tasks} failures in {self.tasks} tasks",
+        )
 
 
-def draw_attribution(ax: plt.Axes, shapley: Mapping[str, float], blamed: Mapping[str, float], *, title: str = "",
-                     rule: str = "last actor") -> None:
+def draw_attribution(
+    ax: plt.Axes,
+    shapley: Mapping[str, float],
+    blamed: Mapping[str, float],
+    *,
+    title: str = "",
+    rule: str = "last actor",
+) -> None:
     """Side-by-side bars of two attributions (shares of the harm) by role."""
     roles = list(shapley)
     x = np.arange(len(roles))
     ax.bar(x - 0.2, [shapley[r] for r in roles], width=0.4, color=COLORS["blue"], label="Shapley")
-    ax.bar(x + 0.2, [blamed.get(r, 0.0) for r in roles], width=0.4, color=COLORS["vermillion"], label=rule)
+    ax.bar(
+        x + 0.2,
+        [blamed.get(r, 0.0) for r in roles],
+        width=0.4,
+        color=COLORS["vermillion"],
+        label=rule,
+    )
     ax.set_xticks(x, roles)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of the harm")

@@ -89,22 +89,117 @@ __all__ = [
 #: Parameters of the oversight model, declared once for the Mesa model, the NumPy engine and
 #: the exact rates.
 OVERSIGHT_PARAMS = Params(
-    Param("n_proposers", 30, "agents that propose one action each round", "agents", low=1, high=2000),
-    Param("misaligned_share", 0.2, "share of proposers whose every proposal is harmful", "fraction", low=0, high=1, step=0.05),
-    Param("high_risk_share", 0.3, "chance a proposal is high-risk (needs the k-of-n panels)", "probability", low=0, high=1, step=0.05),
-    Param("high_risk_harm", 10.0, "harm of an executed harmful high-risk action (a low-risk one does 1)", "harm units", low=0, high=1000),
+    Param(
+        "n_proposers", 30, "agents that propose one action each round", "agents", low=1, high=2000
+    ),
+    Param(
+        "misaligned_share",
+        0.2,
+        "share of proposers whose every proposal is harmful",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "high_risk_share",
+        0.3,
+        "chance a proposal is high-risk (needs the k-of-n panels)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "high_risk_harm",
+        10.0,
+        "harm of an executed harmful high-risk action (a low-risk one does 1)",
+        "harm units",
+        low=0,
+        high=1000,
+    ),
     Param("n_auditors", 3, "auditors on each panel (n)", "auditors", low=1, high=15),
-    Param("k", 3, "approvals a panel needs to let a high-risk action through (k of n)", "auditors", low=1, high=15),
-    Param("layers", 1, "panels a high-risk action must pass in turn (2 = auditors of the auditors)", "layers", low=1, high=5),
-    Param("error_rate", 0.2, "chance an auditor approves a harmful action", "probability", low=0, high=1, step=0.01),
-    Param("false_block_rate", 0.05, "chance an auditor blocks a benign action", "probability", low=0, high=1, step=0.01),
-    Param("correlation", 0.0, "correlation of two auditors' errors when they share a base model", "", low=0, high=1, step=0.05),
-    Param("families", 1, "distinct base models on each panel (diversity)", "models", low=1, high=15),
-    Param("pool_size", 60, "auditors in the pool panels are drawn from", "auditors", low=1, high=5000),
-    Param("rotation", True, "a fresh random panel for every proposal (False: each proposer keeps its panels)"),
-    Param("capture_rate", 0.0, "chance a misaligned proposer captures an auditor that reviews it", "probability", low=0, high=1, step=0.01),
-    Param("meta_audit_rate", 0.0, "share of logged approvals the second-level auditor re-checks", "probability", low=0, high=1, step=0.01),
-    Param("meta_error_rate", 0.2, "chance the second-level auditor misses a harmful approval it re-checks", "probability", low=0, high=1, step=0.01),
+    Param(
+        "k",
+        3,
+        "approvals a panel needs to let a high-risk action through (k of n)",
+        "auditors",
+        low=1,
+        high=15,
+    ),
+    Param(
+        "layers",
+        1,
+        "panels a high-risk action must pass in turn (2 = auditors of the auditors)",
+        "layers",
+        low=1,
+        high=5,
+    ),
+    Param(
+        "error_rate",
+        0.2,
+        "chance an auditor approves a harmful action",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "false_block_rate",
+        0.05,
+        "chance an auditor blocks a benign action",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "correlation",
+        0.0,
+        "correlation of two auditors' errors when they share a base model",
+        "",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "families", 1, "distinct base models on each panel (diversity)", "models", low=1, high=15
+    ),
+    Param(
+        "pool_size", 60, "auditors in the pool panels are drawn from", "auditors", low=1, high=5000
+    ),
+    Param(
+        "rotation",
+        True,
+        "a fresh random panel for every proposal (False: each proposer keeps its panels)",
+    ),
+    Param(
+        "capture_rate",
+        0.0,
+        "chance a misaligned proposer captures an auditor that reviews it",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "meta_audit_rate",
+        0.0,
+        "share of logged approvals the second-level auditor re-checks",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "meta_error_rate",
+        0.2,
+        "chance the second-level auditor misses a harmful approval it re-checks",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
 )
 
 _PROB = {name: OVERSIGHT_PARAMS[name] for name in ("error_rate", "false_block_rate", "correlation")}
@@ -113,8 +208,10 @@ _PROB = {name: OVERSIGHT_PARAMS[name] for name in ("error_rate", "false_block_ra
 # -- exact rates -------------------------------------------------------------------------------------------
 
 
-@validate_arguments(n_auditors=Param("n_auditors", 3, "seats", low=1, high=100_000),
-                    families=Param("families", 1, "base models", low=1, high=100_000))
+@validate_arguments(
+    n_auditors=Param("n_auditors", 3, "seats", low=1, high=100_000),
+    families=Param("families", 1, "base models", low=1, high=100_000),
+)
 def family_sizes(n_auditors: int, families: int) -> list[int]:
     """Auditors of each base model on one panel: slot j belongs to family ``j % families``."""
     return [len(range(f, n_auditors, families)) for f in range(families)]
@@ -128,15 +225,31 @@ def family_pool_sizes(pool_size: int, families: int) -> list[int]:
 def check_oversight(values: Any, owner: str) -> None:
     """Constraints between the oversight parameters (``values`` has them as attributes)."""
     n = values.n_auditors
-    require(values.k <= n, "k", values.k, f"at most n_auditors = {n} (a panel of n cannot give more than n approvals)", owner)
-    require(values.families <= n, "families", values.families,
-            f"at most n_auditors = {n} (each base model fills at least one seat of a panel)", owner)
+    require(
+        values.k <= n,
+        "k",
+        values.k,
+        f"at most n_auditors = {n} (a panel of n cannot give more than n approvals)",
+        owner,
+    )
+    require(
+        values.families <= n,
+        "families",
+        values.families,
+        f"at most n_auditors = {n} (each base model fills at least one seat of a panel)",
+        owner,
+    )
     need = [s * values.layers for s in family_sizes(n, values.families)]
     have = family_pool_sizes(values.pool_size, values.families)
     short = [f for f in range(values.families) if have[f] < need[f]]
-    require(not short, "pool_size", values.pool_size,
-            f"at least n_auditors x layers = {n * values.layers} auditors, with {max(need)} of each of the "
-            f"{values.families} base models (a proposal's panels never reuse an auditor)", owner)
+    require(
+        not short,
+        "pool_size",
+        values.pool_size,
+        f"at least n_auditors x layers = {n * values.layers} auditors, with {max(need)} of each of the "
+        f"{values.families} base models (a proposal's panels never reuse an auditor)",
+        owner,
+    )
 
 
 def _binomial_pmf(trials: int, p: float) -> np.ndarray:
@@ -147,8 +260,9 @@ def _binomial_pmf(trials: int, p: float) -> np.ndarray:
     return comb * p**j * (1 - p) ** (trials - j)
 
 
-def layer_profile(p: float, n_auditors: int, k: int, correlation: float, families: int,
-                  captured: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def layer_profile(
+    p: float, n_auditors: int, k: int, correlation: float, families: int, captured: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """``(weights, q)``: the shared-verdict states of the families and, in each, the chance
     one panel gives at least ``k`` approvals. Given the state the panels (layers) are
     independent, so the chance of passing L layers is ``weights @ q**L``.
@@ -168,8 +282,13 @@ def layer_profile(p: float, n_auditors: int, k: int, correlation: float, familie
         for i1 in range(g + 1):
             for i2 in range(g + 1 - i1):
                 i0 = g - i1 - i2
-                weight = (math.comb(g, i1) * math.comb(g - i1, i2) * (1 - rho) ** i0 * (rho * p) ** i1
-                          * (rho * (1 - p)) ** i2)
+                weight = (
+                    math.comb(g, i1)
+                    * math.comb(g - i1, i2)
+                    * (1 - rho) ** i0
+                    * (rho * p) ** i1
+                    * (rho * (1 - p)) ** i2
+                )
                 if weight == 0.0:
                     continue
                 dist = np.zeros(i1 * m + 1)
@@ -199,13 +318,22 @@ _PANEL_ARGS = dict(
     layers=OVERSIGHT_PARAMS["layers"],
     correlation=OVERSIGHT_PARAMS["correlation"],
     families=OVERSIGHT_PARAMS["families"],
-    captured=Param("captured", 0.0, "chance an auditor on the panel is captured by the proposer", low=0, high=1),
+    captured=Param(
+        "captured", 0.0, "chance an auditor on the panel is captured by the proposer", low=0, high=1
+    ),
 )
 
 
 @validate_arguments(**_PANEL_ARGS)
-def panel_pass_probability(p: float, n_auditors: int, k: int, layers: int = 1, correlation: float = 0.0,
-                           families: int = 1, captured: float = 0.0) -> float:
+def panel_pass_probability(
+    p: float,
+    n_auditors: int,
+    k: int,
+    layers: int = 1,
+    correlation: float = 0.0,
+    families: int = 1,
+    captured: float = 0.0,
+) -> float:
     """Probability that a proposal passes ``layers`` panels of ``n_auditors`` auditors, each
     needing ``k`` approvals, when each auditor approves with probability ``p``, auditors of
     one base model give one shared verdict with probability ``correlation`` (on all layers at
@@ -215,8 +343,16 @@ def panel_pass_probability(p: float, n_auditors: int, k: int, layers: int = 1, c
     ``p = 1 - false_block_rate`` the chance a benign one does. One base model, unanimity
     (``k = n``), one layer: ``correlation * p + (1 - correlation) * p**k``.
     """
-    require(k <= n_auditors, "k", k, f"at most n_auditors = {n_auditors}", "panel_pass_probability()")
-    require(families <= n_auditors, "families", families, f"at most n_auditors = {n_auditors}", "panel_pass_probability()")
+    require(
+        k <= n_auditors, "k", k, f"at most n_auditors = {n_auditors}", "panel_pass_probability()"
+    )
+    require(
+        families <= n_auditors,
+        "families",
+        families,
+        f"at most n_auditors = {n_auditors}",
+        "panel_pass_probability()",
+    )
     weights, q = layer_profile(p, n_auditors, k, correlation, families, captured)
     return float(weights @ q**layers)
 
@@ -249,11 +385,23 @@ def oversight_rates(captured: float = 0.0, **params: Any) -> dict[str, float]:
     low_harmful_pass = captured + (1 - captured) * e
     harm = m * ((1 - h) * low_harmful_pass + h * v.high_risk_harm * pass_h)
     false_blocks = (1 - h) * f + h * (1 - pass_b)
-    executed = (1 - h) * (m * low_harmful_pass + (1 - m) * (1 - f)) + h * (m * pass_h + (1 - m) * pass_b)
-    reviews = ((1 - h) + h * v.n_auditors * (m * _expected_layers(wh, qh, v.layers) + (1 - m) * _expected_layers(wb, qb, v.layers))
-               + v.meta_audit_rate * executed)
-    return {"residual_harm": harm, "false_blocks": false_blocks, "reviews": reviews,
-            "high_risk_pass": pass_h, "benign_pass": pass_b}
+    executed = (1 - h) * (m * low_harmful_pass + (1 - m) * (1 - f)) + h * (
+        m * pass_h + (1 - m) * pass_b
+    )
+    reviews = (
+        (1 - h)
+        + h
+        * v.n_auditors
+        * (m * _expected_layers(wh, qh, v.layers) + (1 - m) * _expected_layers(wb, qb, v.layers))
+        + v.meta_audit_rate * executed
+    )
+    return {
+        "residual_harm": harm,
+        "false_blocks": false_blocks,
+        "reviews": reviews,
+        "high_risk_pass": pass_h,
+        "benign_pass": pass_b,
+    }
 
 
 class _Values:
@@ -330,17 +478,26 @@ class OversightModel(RiskModel):
     proposer_class: ClassVar[type[Proposer]] = Proposer
     auditor_class: ClassVar[type[Auditor]] = Auditor
 
-    def __init__(self, *, panel_rule: Callable[[OversightModel, Proposer], list[list[Auditor]]] | None = None,
-                 rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        panel_rule: Callable[[OversightModel, Proposer], list[list[Auditor]]] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         owner = type(self).__name__
         check_oversight(self, owner)
         if panel_rule is not None and not callable(panel_rule):
-            raise TypeError(f"{owner}: parameter 'panel_rule' got {panel_rule!r}; expected a function "
-                            "(model, proposer) -> list of layers, each a list of auditors")
+            raise TypeError(
+                f"{owner}: parameter 'panel_rule' got {panel_rule!r}; expected a function "
+                "(model, proposer) -> list of layers, each a list of auditors"
+            )
         self.panel_rule = panel_rule
         self.auditors = [self.auditor_class(self, i) for i in range(self.pool_size)]
-        self.family_pools = [[a for a in self.auditors if a.family == f] for f in range(self.families)]
+        self.family_pools = [
+            [a for a in self.auditors if a.family == f] for f in range(self.families)
+        ]
         self.slot_family = [j % self.families for j in range(self.n_auditors)]
         n_misaligned = round(self.misaligned_share * self.n_proposers)
         bad = set(self.random.sample(range(self.n_proposers), n_misaligned))
@@ -358,7 +515,10 @@ class OversightModel(RiskModel):
     def draw_panels(self) -> list[list[Auditor]]:
         """``layers`` panels of ``n_auditors`` distinct auditors; seat j from family j % families."""
         sizes = family_sizes(self.n_auditors, self.families)
-        picks = [self.random.sample(self.family_pools[f], sizes[f] * self.layers) for f in range(self.families)]
+        picks = [
+            self.random.sample(self.family_pools[f], sizes[f] * self.layers)
+            for f in range(self.families)
+        ]
         panels = []
         for level in range(self.layers):
             panel = []
@@ -373,12 +533,21 @@ class OversightModel(RiskModel):
         if self.panel_rule is not None:
             panels = self.panel_rule(self, proposer)
             name = getattr(self.panel_rule, "__name__", "panel_rule")
-            ok = (isinstance(panels, list | tuple) and len(panels) == self.layers
-                  and all(isinstance(layer, list | tuple) and len(layer) == self.n_auditors
-                          and all(isinstance(a, Auditor) for a in layer) for layer in panels))
+            ok = (
+                isinstance(panels, list | tuple)
+                and len(panels) == self.layers
+                and all(
+                    isinstance(layer, list | tuple)
+                    and len(layer) == self.n_auditors
+                    and all(isinstance(a, Auditor) for a in layer)
+                    for layer in panels
+                )
+            )
             if not ok:
-                raise ValueError(f"panel rule {name!r} returned {panels!r}; allowed: a list of layers={self.layers} "
-                                 f"lists of n_auditors={self.n_auditors} Auditor agents")
+                raise ValueError(
+                    f"panel rule {name!r} returned {panels!r}; allowed: a list of layers={self.layers} "
+                    f"lists of n_auditors={self.n_auditors} Auditor agents"
+                )
             return [list(layer) for layer in panels]
         return self.draw_panels() if self.rotation else proposer.panels
 
@@ -419,8 +588,11 @@ class OversightModel(RiskModel):
             if proposal.harmful:
                 if executed:
                     harm += self.high_risk_harm if proposal.high_risk else 1.0
-                attempts += [(a, proposer) for a in reviewed
-                             if a.captor is None and self.random.random() < self.capture_rate]
+                attempts += [
+                    (a, proposer)
+                    for a in reviewed
+                    if a.captor is None and self.random.random() < self.capture_rate
+                ]
             else:
                 benign += 1
                 blocked += not executed
@@ -463,14 +635,22 @@ def draw_auditor_pool(ax: plt.Axes, states: np.ndarray, families: int, step: int
     image = np.ones((side * side, 3))
     for i, s in enumerate(states):
         hexcolor = COLORS["vermillion"] if s < 0 else colors[s]
-        image[i] = [int(hexcolor[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+        image[i] = [int(hexcolor[k : k + 2], 16) / 255 for k in (1, 3, 5)]
     ax.imshow(image.reshape(side, side, 3), interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
     captured = float(np.mean(states < 0)) if states.size else 0.0
     ax.set_title(f"round {step}: {captured:.0%} of auditors captured", fontsize=10)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors[:3]] + [plt.Rectangle((0, 0), 1, 1, color=COLORS["vermillion"])]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colors[:3]] + [
+        plt.Rectangle((0, 0), 1, 1, color=COLORS["vermillion"])
+    ]
     labels = [f"base model {f + 1}" for f in range(min(families, 3))] + ["captured"]
-    ax.legend(handles[:min(families, 3)] + handles[-1:], labels, loc="upper center", bbox_to_anchor=(0.5, -0.02),
-              ncol=2, fontsize=8)
+    ax.legend(
+        handles[: min(families, 3)] + handles[-1:],
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncol=2,
+        fontsize=8,
+    )

@@ -43,7 +43,13 @@ from mesa_models.governance.oversight import (
 )
 from mesa_models.params import Param, require, validate_arguments
 
-__all__ = ["REPORTERS", "OversightRuns", "oversight_outcome", "oversight_sweep", "simulate_oversight"]
+__all__ = [
+    "REPORTERS",
+    "OversightRuns",
+    "oversight_outcome",
+    "oversight_sweep",
+    "simulate_oversight",
+]
 
 #: Reporter names, as in :class:`~mesa_models.governance.oversight.OversightModel`.
 REPORTERS = ("residual_harm", "false_blocks", "reviews", "captured", "caught")
@@ -94,7 +100,9 @@ class _Batch:
         fam_shared = shared[..., self.slot_family][:, :, None, :]
         vote = np.where(fam_together, fam_shared, own)
         proposer_id = np.arange(P)[None, :, None, None]
-        was_captor = self.captor[np.arange(R)[:, None, None, None], panels]  # captor at the start of the round
+        was_captor = self.captor[
+            np.arange(R)[:, None, None, None], panels
+        ]  # captor at the start of the round
         vote |= harmful[..., None, None] & (was_captor == proposer_id)
         ok = vote.sum(axis=-1) >= p.k  # (R, P, L)
         leading = np.cumprod(ok, axis=-1).sum(axis=-1)  # panels passed before the first failure
@@ -126,7 +134,12 @@ class _Batch:
         self.captor[rows, panels[rows, props, levels, seats]] = -1
         # captures: uncaptured reviewers of misaligned proposals, one winner per auditor
         if p.capture_rate > 0:
-            tries = reviewed & harmful[..., None, None] & (was_captor < 0) & (rng.random((R, P, L, n)) < p.capture_rate)
+            tries = (
+                reviewed
+                & harmful[..., None, None]
+                & (was_captor < 0)
+                & (rng.random((R, P, L, n)) < p.capture_rate)
+            )
             rows, props, levels, seats = np.nonzero(tries)
             if rows.size:
                 auditors = panels[rows, props, levels, seats]
@@ -157,8 +170,13 @@ class OversightRuns:
 
     def frame(self, run: int = 0) -> pd.DataFrame:
         """One run's series as a table like :func:`mesa_models.running.run` returns."""
-        require(isinstance(run, int | np.integer) and 0 <= run < len(self.series["residual_harm"]), "run", run,
-                f"an integer in [0, {len(self.series['residual_harm']) - 1}]", "OversightRuns.frame")
+        require(
+            isinstance(run, int | np.integer) and 0 <= run < len(self.series["residual_harm"]),
+            "run",
+            run,
+            f"an integer in [0, {len(self.series['residual_harm']) - 1}]",
+            "OversightRuns.frame",
+        )
         frame = pd.DataFrame({name: values[run] for name, values in self.series.items()})
         frame.index.name = "step"
         return frame
@@ -171,7 +189,9 @@ _COUNT = {
 
 
 @validate_arguments(**_COUNT, rng=seed_argument("rng"))
-def simulate_oversight(rounds: int = 50, runs: int = 20, *, rng: Any = None, **params: Any) -> OversightRuns:
+def simulate_oversight(
+    rounds: int = 50, runs: int = 20, *, rng: Any = None, **params: Any
+) -> OversightRuns:
     """Run ``runs`` independent copies of the oversight model for ``rounds`` rounds.
 
     ``params`` are :data:`~mesa_models.governance.oversight.OVERSIGHT_PARAMS`; ``rng`` seeds
@@ -179,9 +199,14 @@ def simulate_oversight(rounds: int = 50, runs: int = 20, *, rng: Any = None, **p
     owner = "simulate_oversight"
     p = _resolve(params, owner)
     cells = runs * p.n_proposers * p.layers * p.n_auditors
-    require(cells <= MAX_CELLS, "runs", runs,
-            f"runs x n_proposers x layers x n_auditors at most {MAX_CELLS:,} ({cells:,} would need about "
-            f"{cells * 60 / 1e6:,.0f} MB of working arrays per round); run fewer at a time", owner)
+    require(
+        cells <= MAX_CELLS,
+        "runs",
+        runs,
+        f"runs x n_proposers x layers x n_auditors at most {MAX_CELLS:,} ({cells:,} would need about "
+        f"{cells * 60 / 1e6:,.0f} MB of working arrays per round); run fewer at a time",
+        owner,
+    )
     batch = _Batch(p, int(runs), np.random.default_rng(rng))
     series = {name: np.zeros((runs, rounds + 1)) for name in REPORTERS}
     for t in range(1, rounds + 1):
@@ -191,9 +216,14 @@ def simulate_oversight(rounds: int = 50, runs: int = 20, *, rng: Any = None, **p
     return OversightRuns(series=series, params=vars(p))
 
 
-@validate_arguments(**_COUNT, late=Param("late", 20, "final rounds averaged", "rounds", low=1, high=100_000),
-                    rng=seed_argument("rng"))
-def oversight_outcome(rounds: int = 60, runs: int = 20, late: int = 20, *, rng: Any = 0, **params: Any) -> dict[str, float]:
+@validate_arguments(
+    **_COUNT,
+    late=Param("late", 20, "final rounds averaged", "rounds", low=1, high=100_000),
+    rng=seed_argument("rng"),
+)
+def oversight_outcome(
+    rounds: int = 60, runs: int = 20, late: int = 20, *, rng: Any = 0, **params: Any
+) -> dict[str, float]:
     """Mean of each reporter over the last ``late`` rounds and all runs (plus its standard
     error across runs, ``<name>_se``)."""
     require(late <= rounds, "late", late, f"at most rounds = {rounds}", "oversight_outcome()")
@@ -206,17 +236,32 @@ def oversight_outcome(rounds: int = 60, runs: int = 20, late: int = 20, *, rng: 
     return out
 
 
-def oversight_sweep(settings: Iterable[Mapping[str, Any]], *, rounds: int = 60, runs: int = 20, late: int = 20,
-                    rng: Any = 0, **params: Any) -> pd.DataFrame:
+def oversight_sweep(
+    settings: Iterable[Mapping[str, Any]],
+    *,
+    rounds: int = 60,
+    runs: int = 20,
+    late: int = 20,
+    rng: Any = 0,
+    **params: Any,
+) -> pd.DataFrame:
     """:func:`oversight_outcome` for each dict of ``settings`` (on top of ``params``), one
     row per setting; the batch seed is the same for every setting (common random numbers)."""
     validate_rng(rng, "oversight_sweep()")
     if isinstance(settings, Mapping) or not isinstance(settings, Iterable):
-        raise TypeError(f"oversight_sweep(): parameter 'settings' got {settings!r}; expected a list of dicts of parameters")
+        raise TypeError(
+            f"oversight_sweep(): parameter 'settings' got {settings!r}; expected a list of dicts of parameters"
+        )
     rows = []
     for setting in settings:
         if not isinstance(setting, Mapping):
-            raise TypeError(f"oversight_sweep(): parameter 'settings' contains {setting!r}; expected dicts of parameters")
-        rows.append({**setting, **oversight_outcome(rounds, runs, late, rng=rng, **{**params, **setting})})
-    require(bool(rows), "settings", settings, "at least one dict of parameters", "oversight_sweep()")
+            raise TypeError(
+                f"oversight_sweep(): parameter 'settings' contains {setting!r}; expected dicts of parameters"
+            )
+        rows.append(
+            {**setting, **oversight_outcome(rounds, runs, late, rng=rng, **{**params, **setting})}
+        )
+    require(
+        bool(rows), "settings", settings, "at least one dict of parameters", "oversight_sweep()"
+    )
     return pd.DataFrame(rows)

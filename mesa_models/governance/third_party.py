@@ -71,13 +71,62 @@ __all__ = [
 ]
 
 EVALUATION_PARAMS = Params(
-    Param("n_scenarios", 10, "scenarios the evaluator runs on each change", "scenarios", low=2, high=10_000),
-    Param("degradation", 0.05, "how far a degrading change moves prices from Nash toward monopoly", "share of p_M - p_N", low=0, high=1, step=0.01),
-    Param("bad_change_share", 0.3, "chance a proposed change degrades the customer's outcome", "probability", low=0, high=1, step=0.05),
+    Param(
+        "n_scenarios",
+        10,
+        "scenarios the evaluator runs on each change",
+        "scenarios",
+        low=2,
+        high=10_000,
+    ),
+    Param(
+        "degradation",
+        0.05,
+        "how far a degrading change moves prices from Nash toward monopoly",
+        "share of p_M - p_N",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "bad_change_share",
+        0.3,
+        "chance a proposed change degrades the customer's outcome",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
     Param("periods", 20, "market periods in one scenario", "periods", low=1, high=10_000),
-    Param("exploration", 0.1, "chance a firm charges a random grid price in a period (its own randomness)", "probability", low=0, high=1, step=0.01),
-    Param("demand_shock", 0.1, "standard deviation of a scenario's product quality around a = 2", "quality units", low=0, high=2, step=0.01),
-    Param("alpha", 0.05, "significance level of the evaluator's one-sided test", "probability", low=0, high=0.5, low_open=True, high_open=True, step=0.01),
+    Param(
+        "exploration",
+        0.1,
+        "chance a firm charges a random grid price in a period (its own randomness)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "demand_shock",
+        0.1,
+        "standard deviation of a scenario's product quality around a = 2",
+        "quality units",
+        low=0,
+        high=2,
+        step=0.01,
+    ),
+    Param(
+        "alpha",
+        0.05,
+        "significance level of the evaluator's one-sided test",
+        "probability",
+        low=0,
+        high=0.5,
+        low_open=True,
+        high_open=True,
+        step=0.01,
+    ),
 )
 
 #: The scenario and test parameters that helper functions take (declared once above).
@@ -97,23 +146,41 @@ class Scenario:
 _QUALITY = Param("quality", 2.0, "product quality a", "quality units", low=-50, high=50)
 
 
-@validate_arguments(n_scenarios=_P["n_scenarios"], periods=_P["periods"], demand_shock=_P["demand_shock"],
-                    base_quality=Param("base_quality", 2.0, "mean product quality a", "quality units", low=-50, high=50),
-                    rng=seed_argument("rng"))
-def draw_scenarios(n_scenarios: int, rng: Any = None, periods: int = 20, demand_shock: float = 0.1,
-                   base_quality: float = 2.0) -> list[Scenario]:
+@validate_arguments(
+    n_scenarios=_P["n_scenarios"],
+    periods=_P["periods"],
+    demand_shock=_P["demand_shock"],
+    base_quality=Param(
+        "base_quality", 2.0, "mean product quality a", "quality units", low=-50, high=50
+    ),
+    rng=seed_argument("rng"),
+)
+def draw_scenarios(
+    n_scenarios: int,
+    rng: Any = None,
+    periods: int = 20,
+    demand_shock: float = 0.1,
+    base_quality: float = 2.0,
+) -> list[Scenario]:
     """``n_scenarios`` scenarios: quality ``base_quality + demand_shock * N(0, 1)``."""
     gen = np.random.default_rng(rng)
     shocks = gen.standard_normal(n_scenarios)
     seeds = gen.integers(2**31, size=n_scenarios)
-    return [Scenario(float(base_quality + demand_shock * z), int(periods), int(s)) for z, s in zip(shocks, seeds, strict=True)]
+    return [
+        Scenario(float(base_quality + demand_shock * z), int(periods), int(s))
+        for z, s in zip(shocks, seeds, strict=True)
+    ]
 
 
-def consumer_surplus(market: Market, prices: np.ndarray, quality: float | None = None) -> np.ndarray:
+def consumer_surplus(
+    market: Market, prices: np.ndarray, quality: float | None = None
+) -> np.ndarray:
     """Logit consumer surplus per unit mass of consumers for price profiles ``prices``
     (last axis = firms), with product quality ``quality`` (default: the market's a)."""
     if not isinstance(market, Market):
-        raise TypeError(f"consumer_surplus(): parameter 'market' got {market!r}; expected a mesa_models.collusion.Market")
+        raise TypeError(
+            f"consumer_surplus(): parameter 'market' got {market!r}; expected a mesa_models.collusion.Market"
+        )
     a = market.a if quality is None else _QUALITY.validate(quality, "consumer_surplus()")
     prices = np.asarray(prices, dtype=float)
     z = (a - prices) / market.mu
@@ -124,25 +191,43 @@ def consumer_surplus(market: Market, prices: np.ndarray, quality: float | None =
 
 def _check_scenarios(scenarios: Any, owner: str) -> list[Scenario]:
     if isinstance(scenarios, Scenario) or not isinstance(scenarios, Sequence):
-        raise TypeError(f"{owner}: parameter 'scenarios' got {scenarios!r}; expected a list of Scenario (draw_scenarios)")
+        raise TypeError(
+            f"{owner}: parameter 'scenarios' got {scenarios!r}; expected a list of Scenario (draw_scenarios)"
+        )
     scenarios = list(scenarios)
-    require(len(scenarios) >= 2 and all(isinstance(s, Scenario) for s in scenarios), "scenarios",
-            f"{len(scenarios)} items", "a list of at least 2 Scenario objects (a test needs a spread)", owner)
+    require(
+        len(scenarios) >= 2 and all(isinstance(s, Scenario) for s in scenarios),
+        "scenarios",
+        f"{len(scenarios)} items",
+        "a list of at least 2 Scenario objects (a test needs a spread)",
+        owner,
+    )
     return scenarios
 
 
 def _welfare(system: Callable, scenario: Scenario, rng: np.random.Generator, which: str) -> float:
     value = system(scenario, rng)
     name = getattr(system, "__name__", type(system).__name__)
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
-        raise ValueError(f"the {which} system {name!r} returned {value!r} for {scenario}; allowed: a finite number "
-                         "(the third party's welfare in the scenario)")
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(float(value))
+    ):
+        raise ValueError(
+            f"the {which} system {name!r} returned {value!r} for {scenario}; allowed: a finite number "
+            "(the third party's welfare in the scenario)"
+        )
     return float(value)
 
 
 @validate_arguments(alpha=_P["alpha"], rng=seed_argument("rng"))
-def evaluate_change(old: Callable[[Scenario, np.random.Generator], float], new: Callable[[Scenario, np.random.Generator], float],
-                    scenarios: Sequence[Scenario], rng: Any = None, alpha: float = 0.05) -> dict[str, Any]:
+def evaluate_change(
+    old: Callable[[Scenario, np.random.Generator], float],
+    new: Callable[[Scenario, np.random.Generator], float],
+    scenarios: Sequence[Scenario],
+    rng: Any = None,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
     """Run both versions on every scenario and test for a degradation.
 
     Returns ``flagged`` (the paired one-sided t-test rejects "no degradation" at level
@@ -152,11 +237,15 @@ def evaluate_change(old: Callable[[Scenario, np.random.Generator], float], new: 
     owner = "evaluate_change()"
     for name, system in (("old", old), ("new", new)):
         if not callable(system):
-            raise TypeError(f"{owner}: parameter {name!r} got {system!r}; expected a system: a function (scenario, rng) -> welfare")
+            raise TypeError(
+                f"{owner}: parameter {name!r} got {system!r}; expected a system: a function (scenario, rng) -> welfare"
+            )
     scenarios = _check_scenarios(scenarios, owner)
     gen = np.random.default_rng(rng)
     old_rng, new_rng = gen.spawn(2)
-    diffs = np.array([_welfare(new, s, new_rng, "new") - _welfare(old, s, old_rng, "old") for s in scenarios])
+    diffs = np.array(
+        [_welfare(new, s, new_rng, "new") - _welfare(old, s, old_rng, "old") for s in scenarios]
+    )
     mean, sd, n = float(diffs.mean()), float(diffs.std(ddof=1)), len(diffs)
     if sd > 0:
         t = mean / (sd / math.sqrt(n))
@@ -177,11 +266,15 @@ class PricingSystem:
     positive one is a change that quietly raises prices. Called as ``system(scenario, rng)``
     it returns the customer's mean surplus per period over the scenario."""
 
-    def __init__(self, degradation: float = 0.0, exploration: float = 0.1, market: Market | None = None) -> None:
+    def __init__(
+        self, degradation: float = 0.0, exploration: float = 0.1, market: Market | None = None
+    ) -> None:
         self.degradation = _P["degradation"].validate(degradation, "PricingSystem")
         self.exploration = _P["exploration"].validate(exploration, "PricingSystem")
         if market is not None and not isinstance(market, Market):
-            raise TypeError(f"PricingSystem: parameter 'market' got {market!r}; expected a mesa_models.collusion.Market")
+            raise TypeError(
+                f"PricingSystem: parameter 'market' got {market!r}; expected a mesa_models.collusion.Market"
+            )
         self.market = market or _default_market()
         mk = self.market
         self.target = mk.nash_price + self.degradation * (mk.monopoly_price - mk.nash_price)
@@ -195,7 +288,9 @@ class PricingSystem:
         return np.where(explore, random_prices, self.target)
 
     def __call__(self, scenario: Scenario, rng: np.random.Generator) -> float:
-        return float(consumer_surplus(self.market, self.prices(scenario, rng), scenario.quality).mean())
+        return float(
+            consumer_surplus(self.market, self.prices(scenario, rng), scenario.quality).mean()
+        )
 
 
 class LearnedPricingSystem:
@@ -209,15 +304,26 @@ class LearnedPricingSystem:
         from mesa_models.collusion import Batch
 
         if not isinstance(batch, Batch):
-            raise TypeError(f"LearnedPricingSystem: parameter 'batch' got {batch!r}; expected the Batch that "
-                            "mesa_models.collusion.simulate returns")
-        require(isinstance(session, numbers.Integral) and not isinstance(session, bool) and 0 <= session < batch.n_sessions,
-                "session", session, f"an integer in [0, {batch.n_sessions - 1}]", "LearnedPricingSystem")
+            raise TypeError(
+                f"LearnedPricingSystem: parameter 'batch' got {batch!r}; expected the Batch that "
+                "mesa_models.collusion.simulate returns"
+            )
+        require(
+            isinstance(session, numbers.Integral)
+            and not isinstance(session, bool)
+            and 0 <= session < batch.n_sessions,
+            "session",
+            session,
+            f"an integer in [0, {batch.n_sessions - 1}]",
+            "LearnedPricingSystem",
+        )
         self.exploration = _P["exploration"].validate(exploration, "LearnedPricingSystem")
         self.market = batch.market
         self.greedy = batch.greedy[int(session)]
         self.start = int(batch.state[int(session)])
-        self.__name__ = f"LearnedPricingSystem(session={int(session)}, delta={batch.params['delta']:g})"
+        self.__name__ = (
+            f"LearnedPricingSystem(session={int(session)}, delta={batch.params['delta']:g})"
+        )
 
     def prices(self, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
         mk, state = self.market, self.start
@@ -231,7 +337,9 @@ class LearnedPricingSystem:
         return mk.prices[out]
 
     def __call__(self, scenario: Scenario, rng: np.random.Generator) -> float:
-        return float(consumer_surplus(self.market, self.prices(scenario, rng), scenario.quality).mean())
+        return float(
+            consumer_surplus(self.market, self.prices(scenario, rng), scenario.quality).mean()
+        )
 
 
 _MARKET: Market | None = None
@@ -247,16 +355,35 @@ def _default_market() -> Market:
 # -- power -------------------------------------------------------------------------------------------------------
 
 
-@validate_arguments(n_scenarios=_P["n_scenarios"], repeats=Param("repeats", 200, "evaluations to average", "evaluations", low=1, high=1_000_000),
-                    periods=_P["periods"], demand_shock=_P["demand_shock"], alpha=_P["alpha"], rng=seed_argument("rng"))
-def detection_power(old: Callable, new: Callable, n_scenarios: int, repeats: int = 200, rng: Any = None,
-                    periods: int = 20, demand_shock: float = 0.1, alpha: float = 0.05) -> float:
+@validate_arguments(
+    n_scenarios=_P["n_scenarios"],
+    repeats=Param("repeats", 200, "evaluations to average", "evaluations", low=1, high=1_000_000),
+    periods=_P["periods"],
+    demand_shock=_P["demand_shock"],
+    alpha=_P["alpha"],
+    rng=seed_argument("rng"),
+)
+def detection_power(
+    old: Callable,
+    new: Callable,
+    n_scenarios: int,
+    repeats: int = 200,
+    rng: Any = None,
+    periods: int = 20,
+    demand_shock: float = 0.1,
+    alpha: float = 0.05,
+) -> float:
     """Share of ``repeats`` evaluations (each with ``n_scenarios`` fresh scenarios) that flag
     the change from ``old`` to ``new``: the evaluator's power if the change degrades, its
     false-alarm rate if it does not."""
-    require(n_scenarios * repeats * periods <= 50_000_000, "repeats", repeats,
-            f"n_scenarios x repeats x periods at most 50,000,000 ({n_scenarios * repeats * periods:,} market periods "
-            "would take minutes); lower repeats", "detection_power()")
+    require(
+        n_scenarios * repeats * periods <= 50_000_000,
+        "repeats",
+        repeats,
+        f"n_scenarios x repeats x periods at most 50,000,000 ({n_scenarios * repeats * periods:,} market periods "
+        "would take minutes); lower repeats",
+        "detection_power()",
+    )
     gen = np.random.default_rng(rng)
     flags = 0
     for _ in range(repeats):
@@ -265,8 +392,17 @@ def detection_power(old: Callable, new: Callable, n_scenarios: int, repeats: int
     return flags / repeats
 
 
-@validate_arguments(effect=Param("effect", -0.1, "mean welfare difference new - old in units of its standard deviation", low=-100, high=100),
-                    n_scenarios=_P["n_scenarios"], alpha=_P["alpha"])
+@validate_arguments(
+    effect=Param(
+        "effect",
+        -0.1,
+        "mean welfare difference new - old in units of its standard deviation",
+        low=-100,
+        high=100,
+    ),
+    n_scenarios=_P["n_scenarios"],
+    alpha=_P["alpha"],
+)
 def power_prediction(effect: float, n_scenarios: int, alpha: float = 0.05) -> float:
     """Power of the one-sided paired t-test when the per-scenario differences have mean
     ``effect`` standard deviations (negative = a degradation): the noncentral t
@@ -299,7 +435,9 @@ class Evaluator(mesa.Agent):
             verdict = m.evaluator_rule(old, new, scenarios, m.rng)
             name = getattr(m.evaluator_rule, "__name__", "evaluator_rule")
             if not isinstance(verdict, bool | np.bool_):
-                raise ValueError(f"evaluator rule {name!r} returned {verdict!r}; allowed: True (flag) or False")
+                raise ValueError(
+                    f"evaluator rule {name!r} returned {verdict!r}; allowed: True (flag) or False"
+                )
             return bool(verdict)
         return evaluate_change(old, new, scenarios, m.rng, m.alpha)["flagged"]
 
@@ -326,8 +464,14 @@ class ThirdPartyEvaluation(RiskModel):
     developer_class: ClassVar[type[Developer]] = Developer
     evaluator_class: ClassVar[type[Evaluator]] = Evaluator
 
-    def __init__(self, *, evaluator_rule: Callable | None = None, system_factory: Callable[[float], Callable] | None = None,
-                 rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        evaluator_rule: Callable | None = None,
+        system_factory: Callable[[float], Callable] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         owner = type(self).__name__
         for name, fn in (("evaluator_rule", evaluator_rule), ("system_factory", system_factory)):
@@ -337,10 +481,14 @@ class ThirdPartyEvaluation(RiskModel):
         self.system_factory = system_factory or (lambda d: PricingSystem(d, self.exploration))
         self.baseline = self.system_factory(0.0)
         if not callable(self.baseline):
-            raise ValueError(f"{owner}: system_factory returned {self.baseline!r}; allowed: a system, a function (scenario, rng) -> welfare")
+            raise ValueError(
+                f"{owner}: system_factory returned {self.baseline!r}; allowed: a system, a function (scenario, rng) -> welfare"
+            )
         self.developer = self.developer_class(self)
         self.evaluator = self.evaluator_class(self)
-        self.bad = self.good = self.caught = self.false_alarms = self.shipped = self.scenarios_run = 0
+        self.bad = self.good = self.caught = self.false_alarms = self.shipped = (
+            self.scenarios_run
+        ) = 0
         self.start_datacollector()
 
     def step(self) -> None:

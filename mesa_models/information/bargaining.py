@@ -97,14 +97,72 @@ STRATEGIES = ("linear equilibrium", "truthful", "learning")
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 AUCTION_PARAMS = Params(
-    Param("n_pairs", 50, "buyers (and as many sellers), matched in random pairs every round", "pairs", low=1, high=100_000, widget_max=500),
+    Param(
+        "n_pairs",
+        50,
+        "buyers (and as many sellers), matched in random pairs every round",
+        "pairs",
+        low=1,
+        high=100_000,
+        widget_max=500,
+    ),
     Param("strategy", "linear equilibrium", "how traders bid and ask", choices=STRATEGIES),
-    Param("value_bins", 5, "learners: ranges of its value a trader tells apart", "bins", low=1, high=50, widget_max=20),
-    Param("shading_levels", 11, "learners: shading amounts to choose from, evenly spaced from 0", "levels", low=2, high=101, widget_max=41),
-    Param("max_shading", 0.5, "learners: the largest shading amount", "value units", low=0, high=1, low_open=True, step=0.05),
-    Param("learning_rate", 0.05, "learners: weight of the newest payoff in an amount's estimate", "share", low=0, high=1, low_open=True, step=0.01),
-    Param("exploration_time", 2000, "learners: rounds over which exploration decays by a factor e", "rounds", low=1, high=10_000_000, widget_max=20_000),
-    Param("min_exploration", 0.02, "learners: exploration never falls below this", "probability", low=0, high=1, step=0.01),
+    Param(
+        "value_bins",
+        5,
+        "learners: ranges of its value a trader tells apart",
+        "bins",
+        low=1,
+        high=50,
+        widget_max=20,
+    ),
+    Param(
+        "shading_levels",
+        11,
+        "learners: shading amounts to choose from, evenly spaced from 0",
+        "levels",
+        low=2,
+        high=101,
+        widget_max=41,
+    ),
+    Param(
+        "max_shading",
+        0.5,
+        "learners: the largest shading amount",
+        "value units",
+        low=0,
+        high=1,
+        low_open=True,
+        step=0.05,
+    ),
+    Param(
+        "learning_rate",
+        0.05,
+        "learners: weight of the newest payoff in an amount's estimate",
+        "share",
+        low=0,
+        high=1,
+        low_open=True,
+        step=0.01,
+    ),
+    Param(
+        "exploration_time",
+        2000,
+        "learners: rounds over which exploration decays by a factor e",
+        "rounds",
+        low=1,
+        high=10_000_000,
+        widget_max=20_000,
+    ),
+    Param(
+        "min_exploration",
+        0.02,
+        "learners: exploration never falls below this",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
 )
 
 #: Rounds over which the ``efficiency`` and ``trade_rate`` reporters are pooled.
@@ -115,9 +173,13 @@ MESA_MAX_PAIRS = 10_000
 
 def number_or_array(value: Any, name: str, owner: str) -> Any:
     """``value`` if it is a real number (not a bool) or a NumPy array, else a ``TypeError`` naming ``name``."""
-    if isinstance(value, np.ndarray) or (isinstance(value, numbers.Real) and not isinstance(value, bool)):
+    if isinstance(value, np.ndarray) or (
+        isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ):
         return value
-    raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected a number or a NumPy array")
+    raise TypeError(
+        f"{owner}: parameter {name!r} got {value!r}; expected a number or a NumPy array"
+    )
 
 
 def cs_bid(value: float | np.ndarray) -> float | np.ndarray:
@@ -142,7 +204,9 @@ def value_bin(value: float | np.ndarray, value_bins: int) -> np.ndarray:
     return np.minimum((np.asarray(value) * value_bins).astype(np.int64), value_bins - 1)
 
 
-def auction_outcome(bids: np.ndarray, asks: np.ndarray, buyer_values: np.ndarray, seller_values: np.ndarray) -> dict[str, np.ndarray]:
+def auction_outcome(
+    bids: np.ndarray, asks: np.ndarray, buyer_values: np.ndarray, seller_values: np.ndarray
+) -> dict[str, np.ndarray]:
     """The split-the-difference double auction for aligned pairs (buyer i meets seller i).
 
     Returns ``trade`` (bid >= ask), ``price`` ((bid + ask)/2), ``buyer_payoff``,
@@ -166,7 +230,13 @@ def efficiency_standard_error(gains: np.ndarray, first_best: np.ndarray) -> floa
     meetings (delta method for a ratio of means)."""
     gains, first_best = np.asarray(gains, float).ravel(), np.asarray(first_best, float).ravel()
     n = len(gains)
-    require(n >= 2 and n == len(first_best), "gains", f"{n} values", "at least 2 meetings, as many as first_best", "efficiency_standard_error")
+    require(
+        n >= 2 and n == len(first_best),
+        "gains",
+        f"{n} values",
+        "at least 2 meetings, as many as first_best",
+        "efficiency_standard_error",
+    )
     ratio = gains.sum() / first_best.sum()
     residual = gains - ratio * first_best
     return float(np.sqrt(np.var(residual, ddof=1) / n) / first_best.mean())
@@ -176,7 +246,9 @@ def check_price(rule: Callable, value: float, price: Any, role: str) -> float:
     """A strategy's bid/ask, validated: a finite number, else a ``ValueError`` naming the rule."""
     if isinstance(price, bool) or not isinstance(price, numbers.Real) or not math.isfinite(price):
         name = getattr(rule, "__name__", repr(rule))
-        raise ValueError(f"{role} rule {name!r} returned {price!r} for value {value:.3f}; allowed: a finite number")
+        raise ValueError(
+            f"{role} rule {name!r} returned {price!r} for value {value:.3f}; allowed: a finite number"
+        )
     return float(price)
 
 
@@ -250,11 +322,18 @@ class DoubleAuction(RiskModel):
         super().__init__(rng=plain_seed(rng), **params)
         for name, rule in (("bid_rule", bid_rule), ("ask_rule", ask_rule)):
             if rule is not None and not callable(rule):
-                raise TypeError(f"DoubleAuction: parameter {name!r} got {rule!r}; expected a function value -> price")
-        require(self.n_pairs <= MESA_MAX_PAIRS, "n_pairs", self.n_pairs,
-                f"at most {MESA_MAX_PAIRS:,} in the Mesa model (two Python objects per pair, about "
-                f"{self.n_pairs * 2 * (1000 + 8 * self.value_bins * self.shading_levels) / 1e6:,.0f} MB here); "
-                "use simulate_auction (bargaining_fast) for bigger markets", "DoubleAuction")
+                raise TypeError(
+                    f"DoubleAuction: parameter {name!r} got {rule!r}; expected a function value -> price"
+                )
+        require(
+            self.n_pairs <= MESA_MAX_PAIRS,
+            "n_pairs",
+            self.n_pairs,
+            f"at most {MESA_MAX_PAIRS:,} in the Mesa model (two Python objects per pair, about "
+            f"{self.n_pairs * 2 * (1000 + 8 * self.value_bins * self.shading_levels) / 1e6:,.0f} MB here); "
+            "use simulate_auction (bargaining_fast) for bigger markets",
+            "DoubleAuction",
+        )
         self.bid_rule, self.ask_rule = bid_rule, ask_rule
         self.shading = shading_grid(self.shading_levels, self.max_shading)
         self.buyers = [self.trader_class(self, "buyer") for _ in range(self.n_pairs)]
@@ -281,14 +360,22 @@ class DoubleAuction(RiskModel):
         partner = self.rng.permutation(n)
         if self.learning:
             explore = (self.rng.random(n), self.rng.random(n))
-            random_level = (self.rng.integers(0, self.shading_levels, n), self.rng.integers(0, self.shading_levels, n))
+            random_level = (
+                self.rng.integers(0, self.shading_levels, n),
+                self.rng.integers(0, self.shading_levels, n),
+            )
         else:
             explore = (np.ones(n), np.ones(n))
             random_level = (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
-        for side, traders, values in ((0, self.buyers, buyer_values), (1, self.sellers, seller_values)):
+        for side, traders, values in (
+            (0, self.buyers, buyer_values),
+            (1, self.sellers, seller_values),
+        ):
             for i, trader in enumerate(traders):
                 trader.value = float(values[i])
-                trader.offer_price = trader.offer(trader.value, float(explore[side][i]), int(random_level[side][i]))
+                trader.offer_price = trader.offer(
+                    trader.value, float(explore[side][i]), int(random_level[side][i])
+                )
         bids = np.array([b.offer_price for b in self.buyers])
         asks = np.array([s.offer_price for s in self.sellers])
         outcome = auction_outcome(bids, asks[partner], buyer_values, seller_values[partner])
@@ -302,10 +389,24 @@ class DoubleAuction(RiskModel):
             for trader in (*self.buyers, *self.sellers):
                 trader.learn(trader.payoff)
         self.round += 1
-        self.last = {**outcome, "buyer_values": buyer_values, "seller_values": seller_values[partner]}
-        self.history.append((float(outcome["gains"].sum()), float(outcome["first_best"].sum()), int(outcome["trade"].sum())))
+        self.last = {
+            **outcome,
+            "buyer_values": buyer_values,
+            "seller_values": seller_values[partner],
+        }
+        self.history.append(
+            (
+                float(outcome["gains"].sum()),
+                float(outcome["first_best"].sum()),
+                int(outcome["trade"].sum()),
+            )
+        )
         recent = np.array(self.history[-WINDOW:])
-        self.efficiency = float(recent[:, 0].sum() / recent[:, 1].sum()) if recent[:, 1].sum() > 0 else float("nan")
+        self.efficiency = (
+            float(recent[:, 0].sum() / recent[:, 1].sum())
+            if recent[:, 1].sum() > 0
+            else float("nan")
+        )
         self.trade_rate = float(recent[:, 2].sum() / (len(recent) * n))
         self.buyer_shading = float(np.mean(buyer_values - bids))
         self.seller_shading = float(np.mean(asks - seller_values))
@@ -320,7 +421,9 @@ class DoubleAuction(RiskModel):
 
     def policy(self, role: str) -> np.ndarray:
         """Learners' greedy shading, shape ``(n_pairs, value_bins)``, for ``"buyer"`` or ``"seller"``."""
-        require(role in ("buyer", "seller"), "role", role, "'buyer' or 'seller'", "DoubleAuction.policy")
+        require(
+            role in ("buyer", "seller"), "role", role, "'buyer' or 'seller'", "DoubleAuction.policy"
+        )
         traders = self.buyers if role == "buyer" else self.sellers
         return self.shading[np.array([t.estimate.argmax(axis=1) for t in traders])]
 
@@ -333,12 +436,21 @@ def draw_meetings(ax: plt.Axes, last: dict[str, np.ndarray], strategy: str) -> N
     """Scatter of (seller value, buyer value) for one round; the C&S line v_b = v_s + 1/4."""
     grid = np.linspace(0, 1, 2)
     ax.plot(grid, grid, color=COLORS["grey"], lw=1, label="v_b = v_s (gains above)")
-    ax.plot(grid, grid + CS_TRADE_GAP, color=COLORS["black"], lw=1, ls="--", label="v_b = v_s + 1/4")
+    ax.plot(
+        grid, grid + CS_TRADE_GAP, color=COLORS["black"], lw=1, ls="--", label="v_b = v_s + 1/4"
+    )
     if last:
         vs, vb, trade = last["seller_values"], last["buyer_values"], last["trade"]
         missed = ~trade & (vb > vs)
         ax.scatter(vs[trade], vb[trade], s=12, color=COLORS["blue"], label="traded")
-        ax.scatter(vs[missed], vb[missed], s=12, color=COLORS["vermillion"], marker="x", label="missed gain")
+        ax.scatter(
+            vs[missed],
+            vb[missed],
+            s=12,
+            color=COLORS["vermillion"],
+            marker="x",
+            label="missed gain",
+        )
         ax.scatter(vs[~trade & ~missed], vb[~trade & ~missed], s=8, color=COLORS["grey"], alpha=0.5)
         ax.set_title(f"{int(missed.sum())} beneficial deals missed ({strategy})")
     else:
@@ -350,24 +462,41 @@ def draw_meetings(ax: plt.Axes, last: dict[str, np.ndarray], strategy: str) -> N
     ax.legend(fontsize=7, loc="lower right")
 
 
-def plot_shading(buyer_policy: np.ndarray, seller_policy: np.ndarray, ax: plt.Axes | None = None, *, title: str | None = None) -> plt.Axes:
+def plot_shading(
+    buyer_policy: np.ndarray,
+    seller_policy: np.ndarray,
+    ax: plt.Axes | None = None,
+    *,
+    title: str | None = None,
+) -> plt.Axes:
     """Learned shading by value range (mean over traders) beside Chatterjee & Samuelson's:
     buyers shade v - b(v) = v/3 - 1/12, sellers a(v) - v = 1/4 - v/3.
 
     ``buyer_policy``/``seller_policy``: greedy shading, shape ``(traders, value_bins)``
     (``AuctionRuns.policy`` or ``DoubleAuction.policy``)."""
     buyer_policy, seller_policy = np.asarray(buyer_policy, float), np.asarray(seller_policy, float)
-    require(buyer_policy.ndim == 2 and buyer_policy.shape == seller_policy.shape, "buyer_policy", buyer_policy.shape,
-            "two arrays of the same shape (traders, value_bins)", "plot_shading")
+    require(
+        buyer_policy.ndim == 2 and buyer_policy.shape == seller_policy.shape,
+        "buyer_policy",
+        buyer_policy.shape,
+        "two arrays of the same shape (traders, value_bins)",
+        "plot_shading",
+    )
     if ax is None:
         _, ax = plt.subplots()
     bins = buyer_policy.shape[1]
     centres = (np.arange(bins) + 0.5) / bins
     v = np.linspace(0, 1, 101)
-    ax.plot(v, v / 3 - 1 / 12, color=COLORS["blue"], lw=1, ls="--", label="buyers, linear equilibrium")
-    ax.plot(v, 1 / 4 - v / 3, color=COLORS["orange"], lw=1, ls="--", label="sellers, linear equilibrium")
+    ax.plot(
+        v, v / 3 - 1 / 12, color=COLORS["blue"], lw=1, ls="--", label="buyers, linear equilibrium"
+    )
+    ax.plot(
+        v, 1 / 4 - v / 3, color=COLORS["orange"], lw=1, ls="--", label="sellers, linear equilibrium"
+    )
     ax.plot(centres, buyer_policy.mean(axis=0), "o-", color=COLORS["blue"], label="buyers, learned")
-    ax.plot(centres, seller_policy.mean(axis=0), "s-", color=COLORS["orange"], label="sellers, learned")
+    ax.plot(
+        centres, seller_policy.mean(axis=0), "s-", color=COLORS["orange"], label="sellers, learned"
+    )
     ax.axhline(0, color=COLORS["grey"], lw=0.8)
     ax.set_xlabel("trader's private value (value units)")
     ax.set_ylabel("shading: value minus bid, ask minus value")

@@ -80,12 +80,16 @@ class AuctionRuns:
     def standard_error(self) -> float:
         """Standard error of :meth:`efficiency` over meetings (needs ``keep_meetings=True``)."""
         if self.meetings is None:
-            raise ValueError("AuctionRuns.standard_error(): run simulate_auction(..., keep_meetings=True) first")
+            raise ValueError(
+                "AuctionRuns.standard_error(): run simulate_auction(..., keep_meetings=True) first"
+            )
         return efficiency_standard_error(self.meetings["gains"], self.meetings["first_best"])
 
     def policy(self, role: str, run: int = 0) -> np.ndarray:
         """Greedy shading of the learners of one run, shape ``(n_pairs, value_bins)``."""
-        require(role in ("buyer", "seller"), "role", role, "'buyer' or 'seller'", "AuctionRuns.policy")
+        require(
+            role in ("buyer", "seller"), "role", role, "'buyer' or 'seller'", "AuctionRuns.policy"
+        )
         table = self.buyer_estimate if role == "buyer" else self.seller_estimate
         grid = shading_grid(self.params["shading_levels"], self.params["max_shading"])
         return grid[table[run].argmax(axis=2)]
@@ -94,14 +98,20 @@ class AuctionRuns:
         rounds = self.gains.shape[1]
         if last is None:
             return slice(None)
-        if isinstance(last, bool) or not isinstance(last, numbers.Integral) or not 1 <= last <= rounds:
-            raise ValueError(f"AuctionRuns: parameter 'last' got {last!r}; allowed: an integer in [1, {rounds}]")
+        if (
+            isinstance(last, bool)
+            or not isinstance(last, numbers.Integral)
+            or not 1 <= last <= rounds
+        ):
+            raise ValueError(
+                f"AuctionRuns: parameter 'last' got {last!r}; allowed: an integer in [1, {rounds}]"
+            )
         return slice(rounds - last, None)
 
 
-
-
-def simulate_auction(rounds: int, *, seeds: Any = 0, keep_meetings: bool = False, **params: Any) -> AuctionRuns:
+def simulate_auction(
+    rounds: int, *, seeds: Any = 0, keep_meetings: bool = False, **params: Any
+) -> AuctionRuns:
     """Play ``rounds`` rounds of the double auction once per seed.
 
     ``params`` are :class:`~mesa_models.information.bargaining.DoubleAuction`'s parameters.
@@ -116,9 +126,14 @@ def simulate_auction(rounds: int, *, seeds: Any = 0, keep_meetings: bool = False
     table_cells = 2 * len(seeds) * n * p["value_bins"] * p["shading_levels"]
     meeting_cells = 2 * len(seeds) * rounds * n if keep_meetings else 0
     cells = table_cells + meeting_cells + 3 * len(seeds) * rounds
-    require(cells <= MAX_CELLS, "rounds", rounds,
-            f"a run that stores at most {MAX_CELLS:,} numbers; this one needs {cells:,} "
-            f"(about {cells * 8 / 1e9:.1f} GB): use fewer rounds, pairs or seeds, or keep_meetings=False", owner)
+    require(
+        cells <= MAX_CELLS,
+        "rounds",
+        rounds,
+        f"a run that stores at most {MAX_CELLS:,} numbers; this one needs {cells:,} "
+        f"(about {cells * 8 / 1e9:.1f} GB): use fewer rounds, pairs or seeds, or keep_meetings=False",
+        owner,
+    )
     results = [_one_run(int(rounds), seed, p, keep_meetings) for seed in seeds]
     stack = lambda key: np.stack([r[key] for r in results])  # noqa: E731
     return AuctionRuns(
@@ -129,7 +144,9 @@ def simulate_auction(rounds: int, *, seeds: Any = 0, keep_meetings: bool = False
         trades=stack("trades"),
         buyer_estimate=stack("buyer_estimate"),
         seller_estimate=stack("seller_estimate"),
-        meetings={"gains": stack("meeting_gains"), "first_best": stack("meeting_first_best")} if keep_meetings else None,
+        meetings={"gains": stack("meeting_gains"), "first_best": stack("meeting_first_best")}
+        if keep_meetings
+        else None,
     )
 
 
@@ -158,7 +175,11 @@ def _one_run(rounds: int, seed: int, p: dict[str, Any], keep: bool) -> dict[str,
             random_level = (rng.integers(0, levels, n), rng.integers(0, levels, n))
             rows = (base + value_bin(vb, bins), base + value_bin(vs, bins))
             level = [
-                np.where(explore[side] < epsilon, random_level[side], estimate[side][rows[side]].argmax(axis=1))
+                np.where(
+                    explore[side] < epsilon,
+                    random_level[side],
+                    estimate[side][rows[side]].argmax(axis=1),
+                )
                 for side in (0, 1)
             ]
             bids = vb - shading[level[0]]
@@ -185,17 +206,33 @@ def _one_run(rounds: int, seed: int, p: dict[str, Any], keep: bool) -> dict[str,
     return out
 
 
-def greedy_efficiency(runs: AuctionRuns, run: int = 0, *, meetings: int = 200_000, rng: Any = 0) -> float:
+def greedy_efficiency(
+    runs: AuctionRuns, run: int = 0, *, meetings: int = 200_000, rng: Any = 0
+) -> float:
     """Efficiency of the learners' final *greedy* strategies (no exploration) of one run,
     over ``meetings`` fresh random meetings between its buyers and sellers."""
     owner = "greedy_efficiency"
-    require(runs.params["strategy"] == "learning", "runs", runs.params["strategy"], "a run of learners (strategy='learning')", owner)
-    if isinstance(meetings, bool) or not isinstance(meetings, numbers.Integral) or not 1 <= meetings <= MAX_CELLS // 4:
-        raise ValueError(f"{owner}: parameter 'meetings' got {meetings!r}; allowed: an integer in [1, {MAX_CELLS // 4:,}]")
+    require(
+        runs.params["strategy"] == "learning",
+        "runs",
+        runs.params["strategy"],
+        "a run of learners (strategy='learning')",
+        owner,
+    )
+    if (
+        isinstance(meetings, bool)
+        or not isinstance(meetings, numbers.Integral)
+        or not 1 <= meetings <= MAX_CELLS // 4
+    ):
+        raise ValueError(
+            f"{owner}: parameter 'meetings' got {meetings!r}; allowed: an integer in [1, {MAX_CELLS // 4:,}]"
+        )
     validate_rng(rng, owner)
     if isinstance(run, bool) or not isinstance(run, numbers.Integral):
         raise TypeError(f"{owner}: parameter 'run' got {run!r}; expected an integer")
-    require(0 <= run < len(runs.seeds), "run", run, f"an integer in [0, {len(runs.seeds) - 1}]", owner)
+    require(
+        0 <= run < len(runs.seeds), "run", run, f"an integer in [0, {len(runs.seeds) - 1}]", owner
+    )
     run = int(run)
     generator = np.random.default_rng(rng)
     p = runs.params

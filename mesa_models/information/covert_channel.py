@@ -59,11 +59,43 @@ CODES = ("plain", "private code", "keyed stego")
 NO_CONTENT = -1  # an innocent message: its content says nothing about the secret
 
 COVERT_PARAMS = Params(
-    Param("n_messages", 200, "messages the colluding pair exchanges per step", "messages", low=1, high=100_000, widget_max=2000),
-    Param("n_symbols", 4, "values the secret can take (and equivalent wordings of a message)", "symbols", low=2, high=64, widget_max=16),
+    Param(
+        "n_messages",
+        200,
+        "messages the colluding pair exchanges per step",
+        "messages",
+        low=1,
+        high=100_000,
+        widget_max=2000,
+    ),
+    Param(
+        "n_symbols",
+        4,
+        "values the secret can take (and equivalent wordings of a message)",
+        "symbols",
+        low=2,
+        high=64,
+        widget_max=16,
+    ),
     Param("code", "keyed stego", "how the sender hides the secret", choices=CODES),
-    Param("audit_rate", 0.1, "share of messages whose secret the overseer later learns", "probability", low=0, high=1, step=0.05),
-    Param("paraphrase", 0.0, "chance the overseer rewrites a message's wording before delivery", "probability", low=0, high=1, step=0.05),
+    Param(
+        "audit_rate",
+        0.1,
+        "share of messages whose secret the overseer later learns",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "paraphrase",
+        0.0,
+        "chance the overseer rewrites a message's wording before delivery",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
 )
 
 
@@ -75,7 +107,9 @@ class Sender(Agent):
         k = model.n_symbols
         self.codebook = model.rng.permutation(k)  # the private code, agreed once
 
-    def encode(self, secrets: np.ndarray, innocent_wording: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def encode(
+        self, secrets: np.ndarray, innocent_wording: np.ndarray, keys: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``(content, wording)`` of each message under the model's ``code``."""
         code, k = self.model.code, self.model.n_symbols
         if code == "plain":
@@ -145,7 +179,9 @@ class CovertChannel(RiskModel):
         self.sender = self.sender_class(self)
         self.receiver = self.receiver_class(self)
         self.overseer = self.overseer_class(self)
-        self.key_stream = np.random.default_rng(int(self.rng.integers(2**63)))  # the shared secret key
+        self.key_stream = np.random.default_rng(
+            int(self.rng.integers(2**63))
+        )  # the shared secret key
         k = self.n_symbols
         self.colluder_counts = np.zeros((k, k))
         self.overseer_counts = np.zeros((k, k))
@@ -177,7 +213,9 @@ class CovertChannel(RiskModel):
         self.overseer_accuracy = float(np.mean(seen == secrets))
         self.colluder_bits = mutual_information(self.colluder_counts)
         self.overseer_bits = mutual_information(self.overseer_counts)
-        self.outcome_bits = mutual_information(self.outcome_counts) if self.outcome_counts.sum() else float("nan")
+        self.outcome_bits = (
+            mutual_information(self.outcome_counts) if self.outcome_counts.sum() else float("nan")
+        )
         self.datacollector.collect(self)
 
     def draw_state(self, ax: plt.Axes) -> None:
@@ -198,5 +236,11 @@ def _check_message(content: np.ndarray, wording: np.ndarray, k: int) -> None:
     """An overridden encoder must return integer arrays in range."""
     for name, values, low in (("content", content, NO_CONTENT), ("wording", wording, 0)):
         values = np.asarray(values)
-        if values.dtype.kind not in "iu" or values.size and (values.min() < low or values.max() >= k):
-            raise ValueError(f"Sender.encode returned {name} {values[:5]!r}...; allowed: integers in [{low}, {k - 1}]")
+        if (
+            values.dtype.kind not in "iu"
+            or values.size
+            and (values.min() < low or values.max() >= k)
+        ):
+            raise ValueError(
+                f"Sender.encode returned {name} {values[:5]!r}...; allowed: integers in [{low}, {k - 1}]"
+            )

@@ -60,8 +60,11 @@ LATE = 10
 
 
 # -- Exercise 1: what buyers pay next ----------------------------------------------------
-@validate_arguments(price=Param("price", 1.0, "price", low=0), premium=Param("premium", 1.5, "buyers' premium", low=0),
-                    quality_max=Param("quality_max", 2.0, "best quality", low=0, low_open=True))
+@validate_arguments(
+    price=Param("price", 1.0, "price", low=0),
+    premium=Param("premium", 1.5, "buyers' premium", low=0),
+    quality_max=Param("quality_max", 2.0, "best quality", low=0, low_open=True),
+)
 def reference_next_price(price: float, premium: float = 1.5, quality_max: float = 2.0) -> float:
     """Quality is uniform on [0, quality_max]; at ``price`` the cars with q <= price are
     offered, of mean quality min(price, quality_max)/2; buyers pay premium times that."""
@@ -93,8 +96,13 @@ def check_exercise_1(next_price: Callable[[float, float, float], float]) -> Verd
 
 
 # -- Exercise 2: the efficiency of a bidding strategy ------------------------------------------
-@validate_arguments(n_pairs=Param("n_pairs", 1, "buyer-seller pairs", low=1, high=10_000_000), seed=seed_argument("seed"))
-def reference_efficiency(bid_rule: Callable[[float], float], ask_rule: Callable[[float], float], n_pairs: int, seed: int) -> float:
+@validate_arguments(
+    n_pairs=Param("n_pairs", 1, "buyer-seller pairs", low=1, high=10_000_000),
+    seed=seed_argument("seed"),
+)
+def reference_efficiency(
+    bid_rule: Callable[[float], float], ask_rule: Callable[[float], float], n_pairs: int, seed: int
+) -> float:
     """``n_pairs`` meetings: buyer values then seller values from ``default_rng(seed)``;
     trade iff bid >= ask; realised gains over the gains of every beneficial trade."""
     rng = np.random.default_rng(seed)
@@ -123,7 +131,12 @@ def shade_ask(value: float) -> float:
 
 EXERCISE_2 = (
     {"bid_rule": cs_bid, "ask_rule": cs_ask, "n_pairs": 2000, "seed": 0},
-    {"bid_rule": [truthful, shade_bid], "ask_rule": [truthful, shade_ask], "n_pairs": [300], "seed": [5]},
+    {
+        "bid_rule": [truthful, shade_bid],
+        "ask_rule": [truthful, shade_ask],
+        "n_pairs": [300],
+        "seed": [5],
+    },
 )
 EXERCISE_2_CASES = vary(EXERCISE_2[0], **EXERCISE_2[1])
 
@@ -133,7 +146,10 @@ def check_exercise_2(efficiency: Callable) -> Verdict:
 
     def test() -> None:
         expect_type(efficiency, "callable", "efficiency")
-        expect_reproducible(lambda seed: call(efficiency, cs_bid, cs_ask, 500, seed), "efficiency(cs_bid, cs_ask, 500, seed)")
+        expect_reproducible(
+            lambda seed: call(efficiency, cs_bid, cs_ask, 500, seed),
+            "efficiency(cs_bid, cs_ask, 500, seed)",
+        )
         expect_matches(efficiency, reference_efficiency, EXERCISE_2_CASES, tol=1e-9)
 
     return run_check(
@@ -186,8 +202,10 @@ def check_exercise_3(mutual_information: Callable[[np.ndarray], float]) -> Verdi
 
 
 # -- Exercise 4: the cheapest certifier that restores the market ------------------------------
-@validate_arguments(accuracy=Param("accuracy", 0.5, "certifier accuracy", low=0, high=1),
-                    grades=Param("grades", 2, "quality grades", low=1))
+@validate_arguments(
+    accuracy=Param("accuracy", 0.5, "certifier accuracy", low=0, high=1),
+    grades=Param("grades", 2, "quality grades", low=1),
+)
 def certification_cost(accuracy: float, grades: int) -> float:
     """Cost of inspecting one car: 0.05 x accuracy x log2(grades) (finer and more accurate
     inspections cost more)."""
@@ -201,13 +219,20 @@ def _design_welfare(accuracy: float, grades: int, seeds: Sequence[int]) -> float
 @lru_cache(maxsize=512)
 def _cached_welfare(accuracy: float, grades: int, seeds: tuple[int, ...]) -> float:
     """Mean late welfare of one design (deterministic, so cached: checks re-ask often)."""
-    runs = simulate_lemons(LAB_PERIODS, seeds=list(seeds), grades=grades, certifier_accuracy=accuracy,
-                           certification_cost=certification_cost(accuracy, grades))
+    runs = simulate_lemons(
+        LAB_PERIODS,
+        seeds=list(seeds),
+        grades=grades,
+        certifier_accuracy=accuracy,
+        certification_cost=certification_cost(accuracy, grades),
+    )
     return float(runs.late("welfare", LATE).mean())
 
 
 @validate_arguments(target=Param("target", 0.5, "welfare to reach"))
-def reference_cheapest_certifier(accuracies: Sequence[float], grade_options: Sequence[int], target: float, seeds: Sequence[int]) -> tuple[float, int] | None:
+def reference_cheapest_certifier(
+    accuracies: Sequence[float], grade_options: Sequence[int], target: float, seeds: Sequence[int]
+) -> tuple[float, int] | None:
     """The ``(accuracy, grades)`` of lowest :func:`certification_cost` whose mean welfare
     over the last 10 of 30 periods (averaged over ``seeds``) is at least ``target``; among
     equally cheap designs the one with the higher welfare; ``None`` if none works."""
@@ -223,8 +248,18 @@ def reference_cheapest_certifier(accuracies: Sequence[float], grade_options: Seq
 
 
 EXERCISE_4 = (
-    {"accuracies": [0.4, 0.5, 0.6, 0.7, 0.8, 1.0], "grade_options": [2, 4, 8], "target": 0.6, "seeds": [0, 1]},
-    {"accuracies": [[0.5, 0.8, 1.0]], "grade_options": [[4, 8]], "target": [0.7, 0.9], "seeds": [[4]]},
+    {
+        "accuracies": [0.4, 0.5, 0.6, 0.7, 0.8, 1.0],
+        "grade_options": [2, 4, 8],
+        "target": 0.6,
+        "seeds": [0, 1],
+    },
+    {
+        "accuracies": [[0.5, 0.8, 1.0]],
+        "grade_options": [[4, 8]],
+        "target": [0.7, 0.9],
+        "seeds": [[4]],
+    },
 )
 EXERCISE_4_CASES = vary(EXERCISE_4[0], **EXERCISE_4[1])
 
@@ -235,14 +270,23 @@ def check_exercise_4(cheapest_certifier: Callable) -> Verdict:
     def test() -> None:
         expect_type(cheapest_certifier, "callable", "cheapest_certifier")
         for case in EXERCISE_4_CASES:
-            label = "cheapest_certifier(" + ", ".join(f"{k}={show(v, 30)}" for k, v in case.items()) + ")"
+            label = (
+                "cheapest_certifier("
+                + ", ".join(f"{k}={show(v, 30)}" for k, v in case.items())
+                + ")"
+            )
             got = call(cheapest_certifier, *case.values())
             want = reference_cheapest_certifier(*case.values())
             if want is None:
-                expect(got is None, f"{label}: no design reaches the target, so return None; got {show(got)}")
+                expect(
+                    got is None,
+                    f"{label}: no design reaches the target, so return None; got {show(got)}",
+                )
                 continue
             if not (isinstance(got, tuple | list) and len(got) == 2):
-                raise CheckFailed(f"{label} should return a pair (accuracy, grades), got {show(got)}")
+                raise CheckFailed(
+                    f"{label} should return a pair (accuracy, grades), got {show(got)}"
+                )
             expect_type(got[0], "number", f"the accuracy returned by {label}")
             expect_type(got[1], "integer", f"the grades returned by {label}")
             expect_equal(tuple(got), want, label)

@@ -87,20 +87,85 @@ MESA_MAX_SELLERS = 100_000
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 LEMONS_PARAMS = Params(
-    Param("n_sellers", 1000, "sellers, each with one car of fresh quality every period", "sellers", low=1, high=1_000_000, widget_max=5000),
-    Param("premium", 1.5, "buyers value a car of quality q at premium x q, sellers at q (Akerlof: 3/2)", "ratio", low=1, high=4, step=0.05),
-    Param("initial_belief", 1.0, "buyers' first estimate of an uncertified car's quality (the true mean is 1)", "quality", low=0, high=2, step=0.05),
-    Param("learning_rate", 1.0, "weight of last period's average in the buyers' estimate (1 = believe last period)", "share", low=0, high=1, low_open=True, step=0.05),
-    Param("grades", 1, "quality grades a certifier issues (1 = no certifier)", "grades", low=1, high=50, widget_max=10),
-    Param("certifier_accuracy", 0.0, "chance a certificate names the true grade (otherwise a random grade)", "probability", low=0, high=1, step=0.05),
-    Param("certification_cost", 0.0, "cost of inspecting one car, when there is a certifier", "quality units", low=0, high=2, step=0.01),
-    Param("warranty", 0.0, "share of a buyer's shortfall (price minus value) the seller refunds", "share", low=0, high=1, step=0.05),
+    Param(
+        "n_sellers",
+        1000,
+        "sellers, each with one car of fresh quality every period",
+        "sellers",
+        low=1,
+        high=1_000_000,
+        widget_max=5000,
+    ),
+    Param(
+        "premium",
+        1.5,
+        "buyers value a car of quality q at premium x q, sellers at q (Akerlof: 3/2)",
+        "ratio",
+        low=1,
+        high=4,
+        step=0.05,
+    ),
+    Param(
+        "initial_belief",
+        1.0,
+        "buyers' first estimate of an uncertified car's quality (the true mean is 1)",
+        "quality",
+        low=0,
+        high=2,
+        step=0.05,
+    ),
+    Param(
+        "learning_rate",
+        1.0,
+        "weight of last period's average in the buyers' estimate (1 = believe last period)",
+        "share",
+        low=0,
+        high=1,
+        low_open=True,
+        step=0.05,
+    ),
+    Param(
+        "grades",
+        1,
+        "quality grades a certifier issues (1 = no certifier)",
+        "grades",
+        low=1,
+        high=50,
+        widget_max=10,
+    ),
+    Param(
+        "certifier_accuracy",
+        0.0,
+        "chance a certificate names the true grade (otherwise a random grade)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
+    Param(
+        "certification_cost",
+        0.0,
+        "cost of inspecting one car, when there is a certifier",
+        "quality units",
+        low=0,
+        high=2,
+        step=0.01,
+    ),
+    Param(
+        "warranty",
+        0.0,
+        "share of a buyer's shortfall (price minus value) the seller refunds",
+        "share",
+        low=0,
+        high=1,
+        step=0.05,
+    ),
 )
 
 
-
-
-def akerlof_price_path(periods: int, premium: float = 1.5, initial_belief: float = 1.0) -> np.ndarray:
+def akerlof_price_path(
+    periods: int, premium: float = 1.5, initial_belief: float = 1.0
+) -> np.ndarray:
     """The price path of the market without a certifier in the limit of many sellers.
 
     p_0 = premium * initial_belief; the cars offered at p are those with q <= min(p, 2), of
@@ -108,8 +173,16 @@ def akerlof_price_path(periods: int, premium: float = 1.5, initial_belief: float
     premium 3/2 from p_0 = 1.5 this is 1.5 * (3/4)^t. Returns ``periods + 1`` prices.
     """
     if isinstance(periods, bool) or not isinstance(periods, numbers.Integral) or periods < 0:
-        raise ValueError(f"akerlof_price_path(): parameter 'periods' got {periods!r}; allowed: an integer >= 0")
-    require(periods <= 1_000_000, "periods", periods, "an integer <= 1,000,000 (a Python loop)", "akerlof_price_path()")
+        raise ValueError(
+            f"akerlof_price_path(): parameter 'periods' got {periods!r}; allowed: an integer >= 0"
+        )
+    require(
+        periods <= 1_000_000,
+        "periods",
+        periods,
+        "an integer <= 1,000,000 (a Python loop)",
+        "akerlof_price_path()",
+    )
     LEMONS_PARAMS["premium"].validate(premium, "akerlof_price_path")
     LEMONS_PARAMS["initial_belief"].validate(initial_belief, "akerlof_price_path")
     prices = [premium * initial_belief]
@@ -134,7 +207,9 @@ def face_value_beliefs(grades: int, premium: float, initial_belief: float) -> np
     return premium * (np.arange(grades) + 0.5) * QUALITY_MAX / grades
 
 
-def period_outcome(quality: np.ndarray, price: np.ndarray, sold: np.ndarray, premium: float, warranty: float) -> dict[str, np.ndarray]:
+def period_outcome(
+    quality: np.ndarray, price: np.ndarray, sold: np.ndarray, premium: float, warranty: float
+) -> dict[str, np.ndarray]:
     """Refunds, buyers' realised values and the gains from trade of one period.
 
     Both engines use this exact arithmetic, so their numbers agree bit for bit."""
@@ -153,7 +228,9 @@ def sell_if_worth_it(seller: Seller, net_revenue: float) -> bool:
 def pay_expected_value(buyers: Buyers, grade: int) -> float:
     """Competitive buyers bid up the price to what they expect such a car to be worth."""
     if isinstance(grade, bool) or not isinstance(grade, numbers.Integral):
-        raise TypeError(f"pay_expected_value(): parameter 'grade' got {grade!r}; expected an integer")
+        raise TypeError(
+            f"pay_expected_value(): parameter 'grade' got {grade!r}; expected an integer"
+        )
     n = len(buyers.belief)
     require(0 <= grade < n, "grade", grade, f"an integer in [0, {n - 1}]", "pay_expected_value()")
     return float(buyers.belief[grade])
@@ -174,7 +251,9 @@ class Seller(Agent):
         choice = self.model.sell_rule(self, price - refund)
         if not isinstance(choice, bool | np.bool_):
             name = getattr(self.model.sell_rule, "__name__", repr(self.model.sell_rule))
-            raise ValueError(f"sell rule {name!r} returned {choice!r} for a car of quality {self.quality:.3f}; allowed: True or False")
+            raise ValueError(
+                f"sell rule {name!r} returned {choice!r} for a car of quality {self.quality:.3f}; allowed: True or False"
+            )
         self.sold = bool(choice)
         return self.sold
 
@@ -182,7 +261,9 @@ class Seller(Agent):
 class Certifier(Agent):
     """Inspects cars and issues grades; right with probability ``certifier_accuracy``."""
 
-    def certify(self, quality: np.ndarray, correct: np.ndarray, random_grade: np.ndarray) -> np.ndarray:
+    def certify(
+        self, quality: np.ndarray, correct: np.ndarray, random_grade: np.ndarray
+    ) -> np.ndarray:
         """The certificate of each car: its true grade where ``correct``, else the random grade."""
         return np.where(correct, grade_of(quality, self.model.grades), random_grade)
 
@@ -197,9 +278,16 @@ class Buyers(Agent):
     def price(self, grade: int) -> float:
         """The price buyers pay for a car with this certificate (the model's ``price_rule``)."""
         price = self.model.price_rule(self, grade)
-        if isinstance(price, bool) or not isinstance(price, numbers.Real) or not math.isfinite(price) or price < 0:
+        if (
+            isinstance(price, bool)
+            or not isinstance(price, numbers.Real)
+            or not math.isfinite(price)
+            or price < 0
+        ):
             name = getattr(self.model.price_rule, "__name__", repr(self.model.price_rule))
-            raise ValueError(f"price rule {name!r} returned {price!r} for grade {grade}; allowed: a finite number >= 0")
+            raise ValueError(
+                f"price rule {name!r} returned {price!r} for grade {grade}; allowed: a finite number >= 0"
+            )
         return float(price)
 
     def learn(self, certificate: np.ndarray, value: np.ndarray, sold: np.ndarray) -> None:
@@ -244,14 +332,31 @@ class LemonsMarket(RiskModel):
         super().__init__(rng=plain_seed(rng), **params)
         for name, rule in (("sell_rule", sell_rule), ("price_rule", price_rule)):
             if rule is not None and not callable(rule):
-                raise TypeError(f"LemonsMarket: parameter {name!r} got {rule!r}; expected a function")
-        require(self.grades > 1 or self.certifier_accuracy == 0, "certifier_accuracy", self.certifier_accuracy,
-                "0 when grades = 1 (no certifier); set grades >= 2 to certify", "LemonsMarket")
-        require(self.grades > 1 or self.certification_cost == 0, "certification_cost", self.certification_cost,
-                "0 when grades = 1 (no certifier); set grades >= 2 to certify", "LemonsMarket")
-        require(self.n_sellers <= MESA_MAX_SELLERS, "n_sellers", self.n_sellers,
-                f"at most {MESA_MAX_SELLERS:,} in the Mesa model (one Python object per seller, about "
-                f"{self.n_sellers * 600 / 1e6:,.0f} MB here); use simulate_lemons (lemons_fast) for bigger markets", "LemonsMarket")
+                raise TypeError(
+                    f"LemonsMarket: parameter {name!r} got {rule!r}; expected a function"
+                )
+        require(
+            self.grades > 1 or self.certifier_accuracy == 0,
+            "certifier_accuracy",
+            self.certifier_accuracy,
+            "0 when grades = 1 (no certifier); set grades >= 2 to certify",
+            "LemonsMarket",
+        )
+        require(
+            self.grades > 1 or self.certification_cost == 0,
+            "certification_cost",
+            self.certification_cost,
+            "0 when grades = 1 (no certifier); set grades >= 2 to certify",
+            "LemonsMarket",
+        )
+        require(
+            self.n_sellers <= MESA_MAX_SELLERS,
+            "n_sellers",
+            self.n_sellers,
+            f"at most {MESA_MAX_SELLERS:,} in the Mesa model (one Python object per seller, about "
+            f"{self.n_sellers * 600 / 1e6:,.0f} MB here); use simulate_lemons (lemons_fast) for bigger markets",
+            "LemonsMarket",
+        )
         self.sell_rule = sell_rule or sell_if_worth_it
         self.price_rule = price_rule or pay_expected_value
         self.sellers = [self.seller_class(self) for _ in range(self.n_sellers)]
@@ -276,7 +381,13 @@ class LemonsMarket(RiskModel):
             self.certificate = np.zeros(n, dtype=np.int64)
         prices = [self.buyers.price(g) for g in range(self.grades)]
         self.quoted = np.array(prices)[self.certificate]
-        for seller, q, c, p in zip(self.sellers, self.quality.tolist(), self.certificate.tolist(), self.quoted.tolist(), strict=True):
+        for seller, q, c, p in zip(
+            self.sellers,
+            self.quality.tolist(),
+            self.certificate.tolist(),
+            self.quoted.tolist(),
+            strict=True,
+        ):
             seller.quality, seller.certificate = q, c
             seller.decide(p)
         self.sold = np.array([s.sold for s in self.sellers], dtype=bool)
@@ -294,21 +405,38 @@ class LemonsMarket(RiskModel):
         self.volume = float(sold.mean())
         self.offered_quality = float(self.quality[sold].mean()) if sold.any() else float("nan")
         self.efficiency = float(realised / first_best) if first_best > 0 else float("nan")
-        self.welfare = float((realised - inspection) / first_best) if first_best > 0 else float("nan")
+        self.welfare = (
+            float((realised - inspection) / first_best) if first_best > 0 else float("nan")
+        )
 
     def draw_state(self, ax: plt.Axes) -> None:
         """Histogram of this period's cars: sold and kept, with the price(s) on offer."""
         draw_market(ax, self.quality, self.sold, self.quoted, self.steps)
 
 
-def draw_market(ax: plt.Axes, quality: np.ndarray, sold: np.ndarray, quoted: np.ndarray, period: int) -> None:
+def draw_market(
+    ax: plt.Axes, quality: np.ndarray, sold: np.ndarray, quoted: np.ndarray, period: int
+) -> None:
     """Stacked histogram of car qualities, sold (blue) and kept (orange), with prices."""
     bins = np.linspace(0, QUALITY_MAX, 21)
     if period == 0:
-        ax.text(0.5, 0.5, "press Step: sellers bring cars", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "press Step: sellers bring cars",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_xlim(0, QUALITY_MAX)
     else:
-        ax.hist([quality[sold], quality[~sold]], bins=bins, stacked=True, color=[COLORS["blue"], COLORS["orange"]], label=["sold", "kept"])
+        ax.hist(
+            [quality[sold], quality[~sold]],
+            bins=bins,
+            stacked=True,
+            color=[COLORS["blue"], COLORS["orange"]],
+            label=["sold", "kept"],
+        )
         for price in np.unique(np.round(quoted, 6))[:10]:
             ax.axvline(min(price, QUALITY_MAX), color=COLORS["black"], lw=0.8, ls="--")
         ax.legend(fontsize=8, loc="upper right")
@@ -318,22 +446,44 @@ def draw_market(ax: plt.Axes, quality: np.ndarray, sold: np.ndarray, quoted: np.
     ax.set_title(f"period {period}: {share:.0%} of cars sold" if period else "no trading yet")
 
 
-
-def plot_unravelling(frame: Any, ax: plt.Axes | None = None, *, premium: float = 1.5, initial_belief: float = 1.0,
-                     title: str | None = None) -> plt.Axes:
+def plot_unravelling(
+    frame: Any,
+    ax: plt.Axes | None = None,
+    *,
+    premium: float = 1.5,
+    initial_belief: float = 1.0,
+    title: str | None = None,
+) -> plt.Axes:
     """Share of cars sold and mean quality on offer per period (a run's table), beside the
     many-sellers limit: in period t both equal min(p_(t-1), 2)/2 with p from
     :func:`akerlof_price_path`."""
     if not hasattr(frame, "columns") or not {"volume", "offered_quality"} <= set(frame.columns):
-        raise TypeError("plot_unravelling(): 'frame' must be a LemonsMarket run table with 'volume' and 'offered_quality'")
+        raise TypeError(
+            "plot_unravelling(): 'frame' must be a LemonsMarket run table with 'volume' and 'offered_quality'"
+        )
     if ax is None:
         _, ax = plt.subplots()
     periods = len(frame) - 1
     path = akerlof_price_path(max(periods - 1, 0), premium, initial_belief)
     t = np.arange(1, periods + 1)
-    ax.plot(t, frame["volume"].to_numpy()[1:], "o-", color=COLORS["blue"], label="share of cars sold")
-    ax.plot(t, frame["offered_quality"].to_numpy()[1:], "s-", color=COLORS["orange"], label="mean quality sold")
-    ax.plot(t, np.minimum(path, QUALITY_MAX) / 2, color=COLORS["black"], ls="--", lw=1, label="theory (both): p/2")
+    ax.plot(
+        t, frame["volume"].to_numpy()[1:], "o-", color=COLORS["blue"], label="share of cars sold"
+    )
+    ax.plot(
+        t,
+        frame["offered_quality"].to_numpy()[1:],
+        "s-",
+        color=COLORS["orange"],
+        label="mean quality sold",
+    )
+    ax.plot(
+        t,
+        np.minimum(path, QUALITY_MAX) / 2,
+        color=COLORS["black"],
+        ls="--",
+        lw=1,
+        label="theory (both): p/2",
+    )
     ax.set_xlabel("period")
     ax.set_ylabel("share of cars / quality units")
     ax.set_ylim(0, 1.05)
@@ -342,7 +492,9 @@ def plot_unravelling(frame: Any, ax: plt.Axes | None = None, *, premium: float =
     return ax
 
 
-def plot_certifier_sweep(table: Any, ax: plt.Axes | None = None, *, title: str | None = None) -> plt.Axes:
+def plot_certifier_sweep(
+    table: Any, ax: plt.Axes | None = None, *, title: str | None = None
+) -> plt.Axes:
     """Volume and welfare (late means with their spread over seeds) against the swept
     parameter of a :func:`~mesa_models.information.lemons_fast.sweep_lemons` table."""
     needed = {"volume", "welfare", "volume_sd", "welfare_sd"}
@@ -351,9 +503,24 @@ def plot_certifier_sweep(table: Any, ax: plt.Axes | None = None, *, title: str |
     if ax is None:
         _, ax = plt.subplots()
     x = np.asarray(table.index, dtype=float)
-    ax.errorbar(x, table["volume"], yerr=table["volume_sd"], fmt="o-", color=COLORS["blue"], capsize=3, label="share of cars sold")
-    ax.errorbar(x, table["welfare"], yerr=table["welfare_sd"], fmt="s-", color=COLORS["green"], capsize=3,
-                label="welfare (share of first-best gains)")
+    ax.errorbar(
+        x,
+        table["volume"],
+        yerr=table["volume_sd"],
+        fmt="o-",
+        color=COLORS["blue"],
+        capsize=3,
+        label="share of cars sold",
+    )
+    ax.errorbar(
+        x,
+        table["welfare"],
+        yerr=table["welfare_sd"],
+        fmt="s-",
+        color=COLORS["green"],
+        capsize=3,
+        label="welfare (share of first-best gains)",
+    )
     ax.set_xlabel(str(table.index.name or "parameter").replace("_", " "))
     ax.set_ylabel("share")
     ax.set_ylim(-0.05, 1.05)

@@ -59,8 +59,14 @@ class LemonsRuns:
 
     def frame(self, run: int = 0) -> pd.DataFrame:
         """One run as the table :func:`mesa_models.running.run` returns for the Mesa model."""
-        if isinstance(run, bool) or not isinstance(run, numbers.Integral) or not 0 <= run < len(self.seeds):
-            raise ValueError(f"LemonsRuns.frame(): parameter 'run' got {run!r}; allowed: an integer in [0, {len(self.seeds) - 1}]")
+        if (
+            isinstance(run, bool)
+            or not isinstance(run, numbers.Integral)
+            or not 0 <= run < len(self.seeds)
+        ):
+            raise ValueError(
+                f"LemonsRuns.frame(): parameter 'run' got {run!r}; allowed: an integer in [0, {len(self.seeds) - 1}]"
+            )
         frame = pd.DataFrame({c: getattr(self, c)[run] for c in COLUMNS})
         frame.index.name = "step"
         return frame
@@ -68,10 +74,18 @@ class LemonsRuns:
     def late(self, column: str, last: int = 10) -> np.ndarray:
         """Mean of ``column`` over the last ``last`` periods, one value per run (NaN periods skipped)."""
         if column not in COLUMNS:
-            raise ValueError(f"LemonsRuns.late(): parameter 'column' got {column!r}; allowed: one of {', '.join(COLUMNS)}")
+            raise ValueError(
+                f"LemonsRuns.late(): parameter 'column' got {column!r}; allowed: one of {', '.join(COLUMNS)}"
+            )
         values = getattr(self, column)
-        if isinstance(last, bool) or not isinstance(last, numbers.Integral) or not 1 <= last <= values.shape[1] - 1:
-            raise ValueError(f"LemonsRuns.late(): parameter 'last' got {last!r}; allowed: an integer in [1, {values.shape[1] - 1}]")
+        if (
+            isinstance(last, bool)
+            or not isinstance(last, numbers.Integral)
+            or not 1 <= last <= values.shape[1] - 1
+        ):
+            raise ValueError(
+                f"LemonsRuns.late(): parameter 'last' got {last!r}; allowed: an integer in [1, {values.shape[1] - 1}]"
+            )
         tail = values[:, -last:]
         if column in ("volume", "efficiency", "welfare"):
             return tail.mean(axis=1)
@@ -81,21 +95,33 @@ class LemonsRuns:
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-
-
 def _periods(periods: Any, owner: str) -> int:
     if isinstance(periods, bool) or not isinstance(periods, numbers.Integral):
-        raise TypeError(f"{owner}: parameter 'periods' got {periods!r}; expected an integer in [0, {MAX_PERIODS}]")
-    require(0 <= periods <= MAX_PERIODS, "periods", periods, f"an integer in [0, {MAX_PERIODS}]", owner)
+        raise TypeError(
+            f"{owner}: parameter 'periods' got {periods!r}; expected an integer in [0, {MAX_PERIODS}]"
+        )
+    require(
+        0 <= periods <= MAX_PERIODS, "periods", periods, f"an integer in [0, {MAX_PERIODS}]", owner
+    )
     return int(periods)
 
 
 def _resolve(params: dict[str, Any], owner: str) -> dict[str, Any]:
     p = LEMONS_PARAMS.resolve(params, owner)
-    require(p["grades"] > 1 or p["certifier_accuracy"] == 0, "certifier_accuracy", p["certifier_accuracy"],
-            "0 when grades = 1 (no certifier); set grades >= 2 to certify", owner)
-    require(p["grades"] > 1 or p["certification_cost"] == 0, "certification_cost", p["certification_cost"],
-            "0 when grades = 1 (no certifier); set grades >= 2 to certify", owner)
+    require(
+        p["grades"] > 1 or p["certifier_accuracy"] == 0,
+        "certifier_accuracy",
+        p["certifier_accuracy"],
+        "0 when grades = 1 (no certifier); set grades >= 2 to certify",
+        owner,
+    )
+    require(
+        p["grades"] > 1 or p["certification_cost"] == 0,
+        "certification_cost",
+        p["certification_cost"],
+        "0 when grades = 1 (no certifier); set grades >= 2 to certify",
+        owner,
+    )
     return p
 
 
@@ -121,7 +147,9 @@ def _one_run(periods: int, seed: int, p: dict[str, Any]) -> tuple[np.ndarray, np
         for grade in range(grades):
             bought = sold & (certificate == grade)
             if bought.any():
-                belief[grade] = (1.0 - rate) * belief[grade] + rate * outcome["value"][bought].mean()
+                belief[grade] = (1.0 - rate) * belief[grade] + rate * outcome["value"][
+                    bought
+                ].mean()
         first_best = outcome["gains"].sum()
         realised = outcome["gains"][sold].sum()
         out[0, t] = quoted.mean()
@@ -152,7 +180,9 @@ def simulate_lemons(periods: int, *, seeds: Any = 0, **params: Any) -> LemonsRun
     )
 
 
-def sweep_lemons(name: str, values: Iterable[Any], periods: int, *, seeds: Any = 0, last: int = 10, **params: Any) -> pd.DataFrame:
+def sweep_lemons(
+    name: str, values: Iterable[Any], periods: int, *, seeds: Any = 0, last: int = 10, **params: Any
+) -> pd.DataFrame:
     """Late means (last ``last`` periods) of volume, offered quality, efficiency and welfare
     for each value of one parameter, averaged over ``seeds``.
 
@@ -162,12 +192,16 @@ def sweep_lemons(name: str, values: Iterable[Any], periods: int, *, seeds: Any =
     """
     owner = "sweep_lemons"
     if name not in LEMONS_PARAMS:
-        raise ValueError(f"{owner}: parameter 'name' got {name!r}; allowed: one of {', '.join(LEMONS_PARAMS)}")
+        raise ValueError(
+            f"{owner}: parameter 'name' got {name!r}; allowed: one of {', '.join(LEMONS_PARAMS)}"
+        )
     if name in params:
         raise TypeError(f"{owner}: {name!r} is swept; do not also pass it as a fixed parameter")
     values = list(values) if isinstance(values, Iterable) and not isinstance(values, str) else None
     if not values:
-        raise ValueError(f"{owner}: parameter 'values' got an empty or non-list value; pass a list of values for {name!r}")
+        raise ValueError(
+            f"{owner}: parameter 'values' got an empty or non-list value; pass a list of values for {name!r}"
+        )
     rows = []
     for value in values:
         runs = simulate_lemons(periods, seeds=seeds, **{**params, name: value})
@@ -175,7 +209,9 @@ def sweep_lemons(name: str, values: Iterable[Any], periods: int, *, seeds: Any =
         for column in ("volume", "offered_quality", "efficiency", "welfare"):
             late = runs.late(column, last)
             row[column] = float(np.nanmean(late)) if np.isfinite(late).any() else float("nan")
-            row[f"{column}_sd"] = float(np.nanstd(late)) if np.isfinite(late).any() else float("nan")
+            row[f"{column}_sd"] = (
+                float(np.nanstd(late)) if np.isfinite(late).any() else float("nan")
+            )
         rows.append(row)
     frame = pd.DataFrame(rows, index=pd.Index(values, name=name))
     return frame

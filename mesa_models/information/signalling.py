@@ -74,11 +74,46 @@ __all__ = [
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 SIGNALLING_PARAMS = Params(
-    Param("n_pairs", 20, "independent sender-receiver pairs", "pairs", low=1, high=100_000, widget_max=200),
-    Param("n_states", 4, "states of the world (as many messages and acts)", "states", low=2, high=12),
-    Param("bias", 0.0, "how much higher than the state the sender wants the act", "state units [0, 1]", low=0, high=0.5, step=0.01),
-    Param("rounds_per_step", 100, "rounds of play per model step", "rounds", low=1, high=100_000, widget_max=2000),
-    Param("initial_weight", 1.0, "starting weight of every choice in the urns", "payoff units", low=0, high=1000, low_open=True, widget_max=10),
+    Param(
+        "n_pairs",
+        20,
+        "independent sender-receiver pairs",
+        "pairs",
+        low=1,
+        high=100_000,
+        widget_max=200,
+    ),
+    Param(
+        "n_states", 4, "states of the world (as many messages and acts)", "states", low=2, high=12
+    ),
+    Param(
+        "bias",
+        0.0,
+        "how much higher than the state the sender wants the act",
+        "state units [0, 1]",
+        low=0,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "rounds_per_step",
+        100,
+        "rounds of play per model step",
+        "rounds",
+        low=1,
+        high=100_000,
+        widget_max=2000,
+    ),
+    Param(
+        "initial_weight",
+        1.0,
+        "starting weight of every choice in the urns",
+        "payoff units",
+        low=0,
+        high=1000,
+        low_open=True,
+        widget_max=10,
+    ),
 )
 
 
@@ -91,7 +126,9 @@ def state_points(n_states: int) -> np.ndarray:
     return (np.arange(n_states) + 0.5) / n_states
 
 
-def quadratic_payoff(act: float | np.ndarray, target: float | np.ndarray, n_states: int) -> float | np.ndarray:
+def quadratic_payoff(
+    act: float | np.ndarray, target: float | np.ndarray, n_states: int
+) -> float | np.ndarray:
     """max(0, 1 - (K (act - target))^2): 1 on target, 0 one state-step (1/K) away or more."""
     act = number_or_array(act, "act", "quadratic_payoff()")
     target = number_or_array(target, "target", "quadratic_payoff()")
@@ -99,12 +136,16 @@ def quadratic_payoff(act: float | np.ndarray, target: float | np.ndarray, n_stat
     return np.maximum(0.0, 1.0 - (n_states * (np.asarray(act) - target)) ** 2)
 
 
-def payoff_tables(n_states: int, bias: float, payoff: Callable | None = None) -> tuple[np.ndarray, np.ndarray]:
+def payoff_tables(
+    n_states: int, bias: float, payoff: Callable | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(sender, receiver)`` payoffs, each shape ``(state, act)``, validated: finite and >= 0
     (Roth–Erev weights must not shrink below zero)."""
     rule = payoff or quadratic_payoff
     if not callable(rule):
-        raise TypeError(f"parameter 'payoff' got {rule!r}; expected a function (act, target, n_states) -> payoff")
+        raise TypeError(
+            f"parameter 'payoff' got {rule!r}; expected a function (act, target, n_states) -> payoff"
+        )
     theta = state_points(n_states)
     tables = []
     for shift in (bias, 0.0):
@@ -112,10 +153,17 @@ def payoff_tables(n_states: int, bias: float, payoff: Callable | None = None) ->
         for i, state in enumerate(theta):
             for j, act in enumerate(theta):
                 value = rule(float(act), float(state + shift), n_states)
-                if isinstance(value, bool) or not isinstance(value, numbers.Real | np.floating) or not math.isfinite(value) or value < 0:
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, numbers.Real | np.floating)
+                    or not math.isfinite(value)
+                    or value < 0
+                ):
                     name = getattr(rule, "__name__", repr(rule))
-                    raise ValueError(f"payoff function {name!r} returned {value!r} for act {act:.3f}, target {state + shift:.3f}; "
-                                     "allowed: a finite number >= 0")
+                    raise ValueError(
+                        f"payoff function {name!r} returned {value!r} for act {act:.3f}, target {state + shift:.3f}; "
+                        "allowed: a finite number >= 0"
+                    )
                 table[i, j] = float(value)
         tables.append(table)
     return tables[0], tables[1]
@@ -154,11 +202,28 @@ def sum_in_order(values: list[float]) -> float:
 def mutual_information(joint: np.ndarray) -> float:
     """Mutual information in bits of a joint distribution (or table of counts) ``joint[x, y]``."""
     joint = np.asarray(joint, dtype=float)
-    require(joint.ndim == 2 and joint.size > 0, "joint", f"an array of shape {joint.shape}", "a non-empty 2-D table", "mutual_information")
-    require(bool(np.isfinite(joint).all() and (joint >= 0).all()), "joint", "a table with negative or non-finite entries",
-            "finite numbers >= 0", "mutual_information")
+    require(
+        joint.ndim == 2 and joint.size > 0,
+        "joint",
+        f"an array of shape {joint.shape}",
+        "a non-empty 2-D table",
+        "mutual_information",
+    )
+    require(
+        bool(np.isfinite(joint).all() and (joint >= 0).all()),
+        "joint",
+        "a table with negative or non-finite entries",
+        "finite numbers >= 0",
+        "mutual_information",
+    )
     total = joint.sum()
-    require(total > 0, "joint", "an all-zero table", "a table with a positive total", "mutual_information")
+    require(
+        total > 0,
+        "joint",
+        "an all-zero table",
+        "a table with a positive total",
+        "mutual_information",
+    )
     p = joint / total
     px, py = p.sum(axis=1, keepdims=True), p.sum(axis=0, keepdims=True)
     nz = p > 0
@@ -185,8 +250,15 @@ def strategy_information(sender_weights: np.ndarray, receiver_weights: np.ndarra
 def crawford_sobel_max_messages(bias: float) -> float:
     """Crawford & Sobel's N(b): the most intervals an equilibrium of the uniform-quadratic
     game can have, the largest N with 2 b N (N - 1) < 1 (``math.inf`` for b = 0)."""
-    if isinstance(bias, bool) or not isinstance(bias, numbers.Real) or not math.isfinite(bias) or bias < 0:
-        raise ValueError(f"crawford_sobel_max_messages(): parameter 'bias' got {bias!r}; allowed: a number >= 0")
+    if (
+        isinstance(bias, bool)
+        or not isinstance(bias, numbers.Real)
+        or not math.isfinite(bias)
+        or bias < 0
+    ):
+        raise ValueError(
+            f"crawford_sobel_max_messages(): parameter 'bias' got {bias!r}; allowed: a number >= 0"
+        )
     if bias == 0:
         return math.inf
     n = math.ceil(-0.5 + 0.5 * math.sqrt(1 + 2 / bias))
@@ -203,10 +275,18 @@ def crawford_sobel_partition(bias: float, n: int | None = None) -> np.ndarray:
     longer than the one before."""
     most = crawford_sobel_max_messages(bias)
     if n is None:
-        require(math.isfinite(most), "n", n, "a number of intervals when bias = 0 (any N works)", "crawford_sobel_partition")
+        require(
+            math.isfinite(most),
+            "n",
+            n,
+            "a number of intervals when bias = 0 (any N works)",
+            "crawford_sobel_partition",
+        )
         n = int(most)
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= most:
-        raise ValueError(f"crawford_sobel_partition(): parameter 'n' got {n!r}; allowed: an integer in [1, N(b) = {most}] for bias={bias!r}")
+        raise ValueError(
+            f"crawford_sobel_partition(): parameter 'n' got {n!r}; allowed: an integer in [1, N(b) = {most}] for bias={bias!r}"
+        )
     i = np.arange(n + 1)
     return i / n + 2 * bias * i * (i - n)
 
@@ -215,8 +295,12 @@ def crawford_sobel_information(bias: float, cap: int | None = None) -> float:
     """Bits carried by the most informative Crawford–Sobel equilibrium: the entropy of its
     partition of the uniform state. With ``cap`` (a number of states) the answer is capped
     at log2(cap), the most a ``cap``-state game can carry (and b = 0 gives that cap)."""
-    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, numbers.Integral) or cap < 1):
-        raise ValueError(f"crawford_sobel_information(): parameter 'cap' got {cap!r}; allowed: an integer >= 1")
+    if cap is not None and (
+        isinstance(cap, bool) or not isinstance(cap, numbers.Integral) or cap < 1
+    ):
+        raise ValueError(
+            f"crawford_sobel_information(): parameter 'cap' got {cap!r}; allowed: an integer >= 1"
+        )
     most = crawford_sobel_max_messages(bias)
     if not math.isfinite(most):
         return math.log2(cap) if cap is not None else math.inf
@@ -274,10 +358,15 @@ class SignallingGame(RiskModel):
 
     def __init__(self, *, payoff: Callable | None = None, rng: Any = None, **params: Any) -> None:
         super().__init__(rng=plain_seed(rng), **params)
-        require(self.n_pairs <= MESA_MAX_PAIRS, "n_pairs", self.n_pairs,
-                f"at most {MESA_MAX_PAIRS:,} in the Mesa model (two Python objects per pair, about "
-                f"{self.n_pairs * 2 * (1000 + 8 * self.n_states**2) / 1e6:,.0f} MB here); "
-                "use simulate_signalling (signalling_fast) for more pairs", "SignallingGame")
+        require(
+            self.n_pairs <= MESA_MAX_PAIRS,
+            "n_pairs",
+            self.n_pairs,
+            f"at most {MESA_MAX_PAIRS:,} in the Mesa model (two Python objects per pair, about "
+            f"{self.n_pairs * 2 * (1000 + 8 * self.n_states**2) / 1e6:,.0f} MB here); "
+            "use simulate_signalling (signalling_fast) for more pairs",
+            "SignallingGame",
+        )
         self.sender_payoffs, self.receiver_payoffs = payoff_tables(self.n_states, self.bias, payoff)
         self.pairs = []
         for _ in range(self.n_pairs):
@@ -293,7 +382,13 @@ class SignallingGame(RiskModel):
             states = self.rng.integers(0, k, n)
             sender_draws = self.rng.random(n)
             receiver_draws = self.rng.random(n)
-            for (sender, receiver), state, u, v in zip(self.pairs, states.tolist(), sender_draws.tolist(), receiver_draws.tolist(), strict=True):
+            for (sender, receiver), state, u, v in zip(
+                self.pairs,
+                states.tolist(),
+                sender_draws.tolist(),
+                receiver_draws.tolist(),
+                strict=True,
+            ):
                 message = sender.choose(state, u)
                 act = receiver.choose(message, v)
                 to_sender = self.sender_payoffs[state, act]
@@ -308,11 +403,16 @@ class SignallingGame(RiskModel):
     def _measure(self) -> None:
         self.pair_information = strategy_information(*self.weights())
         self.information = float(self.pair_information.mean())
-        self.signalling_systems = float(np.mean(self.pair_information >= math.log2(self.n_states) - 0.1))
+        self.signalling_systems = float(
+            np.mean(self.pair_information >= math.log2(self.n_states) - 0.1)
+        )
 
     def weights(self) -> tuple[np.ndarray, np.ndarray]:
         """``(sender, receiver)`` urn weights of every pair, each shape ``(n_pairs, K, K)``."""
-        return (np.array([s.weights for s, _ in self.pairs]), np.array([r.weights for _, r in self.pairs]))
+        return (
+            np.array([s.weights for s, _ in self.pairs]),
+            np.array([r.weights for _, r in self.pairs]),
+        )
 
     def act_given_state(self) -> np.ndarray:
         """Probability of each act in each state, averaged over pairs, shape ``(K, K)``."""
@@ -338,24 +438,51 @@ def draw_act_given_state(ax: plt.Axes, table: np.ndarray, bias: float, bits: flo
     plt.colorbar(image, ax=ax, fraction=0.046, label="probability")
 
 
-def plot_information_vs_bias(biases: Any, mean_bits: Any, spread: Any = None, *, n_states: int = 4, ax: plt.Axes | None = None,
-                             title: str | None = None) -> plt.Axes:
+def plot_information_vs_bias(
+    biases: Any,
+    mean_bits: Any,
+    spread: Any = None,
+    *,
+    n_states: int = 4,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
     """Learned information (mean, and a band such as the 10th-90th percentiles of pairs)
     against the bias, beside Crawford & Sobel's log2 N(b) (capped at log2 ``n_states``)."""
     n_states = SIGNALLING_PARAMS["n_states"].validate(n_states, "plot_information_vs_bias()")
     b = np.asarray(biases, dtype=float)
     bits = np.asarray(mean_bits, dtype=float)
-    require(b.ndim == 1 and b.shape == bits.shape, "mean_bits", bits.shape, f"one value per bias ({b.shape})", "plot_information_vs_bias")
+    require(
+        b.ndim == 1 and b.shape == bits.shape,
+        "mean_bits",
+        bits.shape,
+        f"one value per bias ({b.shape})",
+        "plot_information_vs_bias",
+    )
     if ax is None:
         _, ax = plt.subplots()
     if spread is not None:
         band = np.asarray(spread, dtype=float)
-        ax.fill_between(b, band[:, 0], band[:, 1], color=COLORS["sky"], alpha=0.35, label="10th-90th percentile of pairs")
+        ax.fill_between(
+            b,
+            band[:, 0],
+            band[:, 1],
+            color=COLORS["sky"],
+            alpha=0.35,
+            label="10th-90th percentile of pairs",
+        )
     ax.plot(b, bits, "o-", color=COLORS["blue"], label="learners: mean over pairs")
     grid = np.linspace(max(b.min(), 1e-3), b.max(), 400)
     cap = math.log2(n_states)
     cs = [min(math.log2(crawford_sobel_max_messages(x)), cap) for x in grid]
-    ax.step(grid, cs, where="post", color=COLORS["vermillion"], ls="--", label=f"Crawford & Sobel: log2 N(b), capped at log2 {n_states}")
+    ax.step(
+        grid,
+        cs,
+        where="post",
+        color=COLORS["vermillion"],
+        ls="--",
+        label=f"Crawford & Sobel: log2 N(b), capped at log2 {n_states}",
+    )
     ax.set_xlabel("sender's bias b (state units)")
     ax.set_ylabel("information transmitted (bits)")
     ax.set_ylim(0, cap + 0.1)

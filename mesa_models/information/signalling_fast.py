@@ -94,11 +94,19 @@ def simulate_signalling(
     owner = "simulate_signalling"
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral) or rounds < 0:
         raise ValueError(f"{owner}: parameter 'rounds' got {rounds!r}; allowed: an integer >= 0")
-    require(rounds <= MAX_ROUNDS, "rounds", rounds, f"an integer <= {MAX_ROUNDS:,} (longer batches run for hours)", owner)
+    require(
+        rounds <= MAX_ROUNDS,
+        "rounds",
+        rounds,
+        f"an integer <= {MAX_ROUNDS:,} (longer batches run for hours)",
+        owner,
+    )
     if isinstance(biases, numbers.Real) and not isinstance(biases, bool):
         biases = [biases]
     if not isinstance(biases, Iterable) or isinstance(biases, str | bytes):
-        raise TypeError(f"{owner}: parameter 'biases' got {biases!r}; expected a number or a list of numbers")
+        raise TypeError(
+            f"{owner}: parameter 'biases' got {biases!r}; expected a number or a list of numbers"
+        )
     biases = [SIGNALLING_PARAMS["bias"].validate(b, owner) for b in biases]
     require(len(biases) > 0, "biases", biases, "at least one bias", owner)
     n_pairs = SIGNALLING_PARAMS["n_pairs"].validate(n_pairs, owner)
@@ -107,13 +115,24 @@ def simulate_signalling(
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{owner}: parameter 'seed' got {seed!r}; expected an integer >= 0")
     validate_rng(seed, owner, "seed")
-    if record_every is not None and (isinstance(record_every, bool) or not isinstance(record_every, numbers.Integral) or record_every < 1):
-        raise ValueError(f"{owner}: parameter 'record_every' got {record_every!r}; allowed: an integer >= 1 or None")
+    if record_every is not None and (
+        isinstance(record_every, bool)
+        or not isinstance(record_every, numbers.Integral)
+        or record_every < 1
+    ):
+        raise ValueError(
+            f"{owner}: parameter 'record_every' got {record_every!r}; allowed: an integer >= 1 or None"
+        )
     pairs = len(biases) * n_pairs
     cells = 2 * pairs * k * k
-    require(cells <= MAX_WEIGHTS, "n_pairs", n_pairs,
-            f"a batch of at most {MAX_WEIGHTS:,} urn weights; {len(biases)} biases x {n_pairs} pairs x 2 x {k}x{k} "
-            f"needs {cells:,} (about {cells * 8 / 1e9:.1f} GB)", owner)
+    require(
+        cells <= MAX_WEIGHTS,
+        "n_pairs",
+        n_pairs,
+        f"a batch of at most {MAX_WEIGHTS:,} urn weights; {len(biases)} biases x {n_pairs} pairs x 2 x {k}x{k} "
+        f"needs {cells:,} (about {cells * 8 / 1e9:.1f} GB)",
+        owner,
+    )
 
     tables = [payoff_tables(k, b, payoff) for b in biases]
     sender_pay = np.repeat(np.stack([t[0] for t in tables]), n_pairs, axis=0)  # (pairs, state, act)

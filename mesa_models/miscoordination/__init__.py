@@ -42,8 +42,23 @@ from mesa_models.miscoordination.el_farol import (
 from mesa_models.miscoordination.el_farol_fast import ElFarolArray
 
 __all__ = [
-    "ACTIONS", "Conventions", "Driver", "best_response", "emergence_time", "follow_signal",
-    "ignore_signal", "Learner", "TeamLearning", "difference_reward", "team_reward",
-    "FAMILIES", "ElFarol", "LinearPredictor", "Patron", "arthur_family", "attendance_stats",
-    "linear_family", "ElFarolArray",
+    "ACTIONS",
+    "Conventions",
+    "Driver",
+    "best_response",
+    "emergence_time",
+    "follow_signal",
+    "ignore_signal",
+    "Learner",
+    "TeamLearning",
+    "difference_reward",
+    "team_reward",
+    "FAMILIES",
+    "ElFarol",
+    "LinearPredictor",
+    "Patron",
+    "arthur_family",
+    "attendance_stats",
+    "linear_family",
+    "ElFarolArray",
 ]

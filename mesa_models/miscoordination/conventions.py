@@ -105,7 +105,9 @@ class Driver(FixedAgent):
         """Best-respond to a sample of neighbours; with probability ``noise`` pick at random."""
         others = self.neighbours()
         sample = self.random.sample(others, min(self.model.sample_size, len(others)))
-        side = self.model.checked("response rule", self.model.response_rule, self, [d.side for d in sample])
+        side = self.model.checked(
+            "response rule", self.model.response_rule, self, [d.side for d in sample]
+        )
         if self.random.random() < self.model.noise:
             side = self.random.choice(ACTIONS)
         self.side = side
@@ -125,7 +127,9 @@ class Driver(FixedAgent):
         self.meeting_stranger = partner.group != self.group
         played = self.side
         if self.model.cheap_talk:
-            played = self.model.checked("signal rule", self.model.signal_rule, self, partner.signal())
+            played = self.model.checked(
+                "signal rule", self.model.signal_rule, self, partner.signal()
+            )
         self.collided = played != partner.side
         self.model.record_meeting(self.meeting_stranger, self.collided)
 
@@ -147,16 +151,78 @@ class Conventions(RiskModel):
     params = Params(
         Param("n_agents", 100, "drivers (split evenly when groups=2)", "agents", low=4, high=5000),
         Param("topology", "small world", "who meets whom within a group", choices=TOPOLOGIES),
-        Param("degree", 4, "neighbours per driver (ring lattice, small world, random; even)", "agents", low=2, high=100, step=2),
-        Param("rewire_prob", 0.1, "small world: chance each road is rewired to a random driver", "probability", low=0, high=1, step=0.01),
-        Param("sample_size", 3, "neighbours a driver looks at before choosing a side", "agents", low=1, high=100),
-        Param("noise", 0.02, "chance a driver picks a side at random instead of best-responding", "probability", low=0, high=1, step=0.01),
-        Param("initial_left", 0.5, "chance each driver starts on the left", "probability", low=0, high=1, step=0.05),
+        Param(
+            "degree",
+            4,
+            "neighbours per driver (ring lattice, small world, random; even)",
+            "agents",
+            low=2,
+            high=100,
+            step=2,
+        ),
+        Param(
+            "rewire_prob",
+            0.1,
+            "small world: chance each road is rewired to a random driver",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "sample_size",
+            3,
+            "neighbours a driver looks at before choosing a side",
+            "agents",
+            low=1,
+            high=100,
+        ),
+        Param(
+            "noise",
+            0.02,
+            "chance a driver picks a side at random instead of best-responding",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "initial_left",
+            0.5,
+            "chance each driver starts on the left",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
         Param("groups", 1, "populations that learn apart before meeting", "groups", choices=(1, 2)),
-        Param("contact_step", 60, "groups=2: last step before the groups' roads are joined", "steps", low=0, high=10_000, widget_max=200),
-        Param("cross_links", 2, "groups=2: roads from each driver of group A into group B", "roads", low=1, high=50),
+        Param(
+            "contact_step",
+            60,
+            "groups=2: last step before the groups' roads are joined",
+            "steps",
+            low=0,
+            high=10_000,
+            widget_max=200,
+        ),
+        Param(
+            "cross_links",
+            2,
+            "groups=2: roads from each driver of group A into group B",
+            "roads",
+            low=1,
+            high=50,
+        ),
         Param("cheap_talk", False, "drivers announce their side before a meeting"),
-        Param("signal_noise", 0.1, "chance an announcement arrives flipped", "probability", low=0, high=1, step=0.01),
+        Param(
+            "signal_noise",
+            0.1,
+            "chance an announcement arrives flipped",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
     )
     reporters = {
         "share_left": lambda m: m.share_left(),
@@ -181,9 +247,21 @@ class Conventions(RiskModel):
         owner = "Conventions"
         group_size = self.n_agents // self.groups
         if self.topology in ("ring lattice", "small world"):
-            require(self.degree % 2 == 0, "degree", self.degree, "an even number (half the roads on each side of the ring)", owner)
+            require(
+                self.degree % 2 == 0,
+                "degree",
+                self.degree,
+                "an even number (half the roads on each side of the ring)",
+                owner,
+            )
         if self.topology != "complete":
-            require(self.degree < group_size, "degree", self.degree, f"less than the group size {group_size}", owner)
+            require(
+                self.degree < group_size,
+                "degree",
+                self.degree,
+                f"less than the group size {group_size}",
+                owner,
+            )
         for name, rule in (("response_rule", response_rule), ("signal_rule", signal_rule)):
             if rule is not None and not callable(rule):
                 raise TypeError(f"{owner}: parameter {name!r} got {rule!r}; expected a function")
@@ -241,7 +319,9 @@ class Conventions(RiskModel):
         side = rule(*args)
         if side not in ACTIONS:
             name = getattr(rule, "__name__", repr(rule))
-            raise ValueError(f"{kind} {name!r} returned {side!r}; allowed: {', '.join(map(repr, ACTIONS))}")
+            raise ValueError(
+                f"{kind} {name!r} returned {side!r}; allowed: {', '.join(map(repr, ACTIONS))}"
+            )
         return side
 
     def _reset_counts(self) -> None:
@@ -283,16 +363,32 @@ class Conventions(RiskModel):
         group = nx.get_node_attributes(self.graph, "group")
         visible = nx.Graph()  # roads between the groups appear only once they are open
         visible.add_nodes_from(self.graph)
-        visible.add_edges_from((a, b) for a, b in self.graph.edges if self.in_contact or group[a] == group[b])
-        draw_network(ax, visible, self._layout, [colour[sides[n]] for n in visible.nodes], node_size=18)
+        visible.add_edges_from(
+            (a, b) for a, b in self.graph.edges if self.in_contact or group[a] == group[b]
+        )
+        draw_network(
+            ax, visible, self._layout, [colour[sides[n]] for n in visible.nodes], node_size=18
+        )
         ax.set_title(f"blue = left, orange = right ({self.share_left():.0%} left)")
 
 
-@validate_arguments(level=Param("level", 0.95, "agreement that counts as a convention", "share", low=0.5, high=1, low_open=True))
+@validate_arguments(
+    level=Param(
+        "level",
+        0.95,
+        "agreement that counts as a convention",
+        "share",
+        low=0.5,
+        high=1,
+        low_open=True,
+    )
+)
 def emergence_time(frame: pd.DataFrame, level: float = 0.95) -> int | None:
     """First step at which ``agreement`` reached ``level`` (None if it never did)."""
     if not isinstance(frame, pd.DataFrame) or "agreement" not in frame:
-        raise TypeError("emergence_time(): 'frame' must be a Conventions DataCollector table with an 'agreement' column")
+        raise TypeError(
+            "emergence_time(): 'frame' must be a Conventions DataCollector table with an 'agreement' column"
+        )
     reached = frame.index[frame["agreement"] >= level]
     return int(reached[0]) if len(reached) else None
 

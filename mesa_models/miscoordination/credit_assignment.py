@@ -81,10 +81,34 @@ class TeamLearning(RiskModel):
     """
 
     params = Params(
-        Param("n_agents", 50, "team members, each with its own right action", "agents", low=1, high=5000),
+        Param(
+            "n_agents",
+            50,
+            "team members, each with its own right action",
+            "agents",
+            low=1,
+            high=5000,
+        ),
         Param("n_actions", 4, "actions each agent chooses from", "actions", low=2, high=50),
-        Param("learning_rate", 0.1, "step size of the value update", "fraction", low=0, high=1, low_open=True, step=0.01),
-        Param("exploration", 0.1, "chance an agent tries a random action", "probability", low=0, high=1, step=0.01),
+        Param(
+            "learning_rate",
+            0.1,
+            "step size of the value update",
+            "fraction",
+            low=0,
+            high=1,
+            low_open=True,
+            step=0.01,
+        ),
+        Param(
+            "exploration",
+            0.1,
+            "chance an agent tries a random action",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
         Param("reward", "team", "what each agent learns from", choices=("team", "difference")),
     )
     reporters = {
@@ -94,11 +118,21 @@ class TeamLearning(RiskModel):
     default_plots = ("share_correct", "team_score")
     learner_class: ClassVar[type[Learner]] = Learner
 
-    def __init__(self, *, credit_rule: Callable[[Learner, TeamLearning], float] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        credit_rule: Callable[[Learner, TeamLearning], float] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         if credit_rule is not None and not callable(credit_rule):
-            raise TypeError(f"TeamLearning: parameter 'credit_rule' got {credit_rule!r}; expected a function rule(agent, model) -> reward")
-        self.credit_rule = credit_rule or {"team": team_reward, "difference": difference_reward}[self.reward]
+            raise TypeError(
+                f"TeamLearning: parameter 'credit_rule' got {credit_rule!r}; expected a function rule(agent, model) -> reward"
+            )
+        self.credit_rule = (
+            credit_rule or {"team": team_reward, "difference": difference_reward}[self.reward]
+        )
         for _ in range(self.n_agents):
             self.learner_class(self, target=self.random.randrange(self.n_actions))
         self.team_score = 0
@@ -109,9 +143,15 @@ class TeamLearning(RiskModel):
         self.team_score = sum(agent.contribution for agent in self.agents)
         for agent in self.agents:
             reward = self.credit_rule(agent, self)
-            if isinstance(reward, bool) or not isinstance(reward, numbers.Real) or not math.isfinite(reward):
+            if (
+                isinstance(reward, bool)
+                or not isinstance(reward, numbers.Real)
+                or not math.isfinite(reward)
+            ):
                 name = getattr(self.credit_rule, "__name__", repr(self.credit_rule))
-                raise ValueError(f"credit rule {name!r} returned {reward!r}; allowed: a finite number")
+                raise ValueError(
+                    f"credit rule {name!r} returned {reward!r}; allowed: a finite number"
+                )
             agent.learn(float(reward))
         self.datacollector.collect(self)
 

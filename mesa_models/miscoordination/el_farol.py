@@ -75,7 +75,7 @@ class LinearPredictor:
     name: str = "linear"
 
     def __call__(self, history: np.ndarray) -> float:
-        window = np.asarray(history, dtype=float)[-len(self.weights):]
+        window = np.asarray(history, dtype=float)[-len(self.weights) :]
         return float(self.constant + np.dot(np.asarray(self.weights), window))
 
     def __repr__(self) -> str:
@@ -165,11 +165,35 @@ class ElFarol(RiskModel):
 
     params = Params(
         Param("n_agents", 100, "potential bar-goers", "agents", low=1, high=10_000),
-        Param("threshold", 60, "the evening is pleasant if at most this many go", "agents", low=0, high=10_000, low_open=True),
+        Param(
+            "threshold",
+            60,
+            "the evening is pleasant if at most this many go",
+            "agents",
+            low=0,
+            high=10_000,
+            low_open=True,
+        ),
         Param("bag_size", 6, "predictors each agent keeps (k)", "predictors", low=1, high=50),
-        Param("pool_size", 100, "distinct predictors drawn for the whole population", "predictors", low=1, high=5000),
+        Param(
+            "pool_size",
+            100,
+            "distinct predictors drawn for the whole population",
+            "predictors",
+            low=1,
+            high=5000,
+        ),
         Param("memory", 8, "past weeks a predictor may look at", "weeks", low=1, high=20),
-        Param("score_decay", 0.95, "weight of old errors in a predictor's score (0 = judge on last week only)", "fraction", low=0, high=1, high_open=True, step=0.05),
+        Param(
+            "score_decay",
+            0.95,
+            "weight of old errors in a predictor's score (0 = judge on last week only)",
+            "fraction",
+            low=0,
+            high=1,
+            high_open=True,
+            step=0.05,
+        ),
         Param("monoculture", False, "every agent holds the same bag (one shared 'model')"),
     )
     reporters = {
@@ -180,13 +204,33 @@ class ElFarol(RiskModel):
     default_plots = ("attendance",)
     patron_class: ClassVar[type[Patron]] = Patron
 
-    def __init__(self, *, predictor_family: Callable[..., Predictor] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        predictor_family: Callable[..., Predictor] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=rng, **params)
         owner = "ElFarol"
-        require(self.threshold < self.n_agents, "threshold", self.threshold, f"strictly between 0 and n_agents={self.n_agents}", owner)
-        require(self.bag_size <= self.pool_size, "bag_size", self.bag_size, f"at most pool_size={self.pool_size}", owner)
+        require(
+            self.threshold < self.n_agents,
+            "threshold",
+            self.threshold,
+            f"strictly between 0 and n_agents={self.n_agents}",
+            owner,
+        )
+        require(
+            self.bag_size <= self.pool_size,
+            "bag_size",
+            self.bag_size,
+            f"at most pool_size={self.pool_size}",
+            owner,
+        )
         if predictor_family is not None and not callable(predictor_family):
-            raise TypeError(f"{owner}: parameter 'predictor_family' got {predictor_family!r}; expected a function family(rng, memory=, n_agents=) -> predictor")
+            raise TypeError(
+                f"{owner}: parameter 'predictor_family' got {predictor_family!r}; expected a function family(rng, memory=, n_agents=) -> predictor"
+            )
         self.predictor_family = predictor_family or arthur_family
         family_name = getattr(self.predictor_family, "__name__", repr(self.predictor_family))
 
@@ -194,7 +238,9 @@ class ElFarol(RiskModel):
         for _ in range(self.pool_size):
             predictor = self.predictor_family(self.rng, memory=self.memory, n_agents=self.n_agents)
             if not callable(predictor):
-                raise ValueError(f"predictor family {family_name!r} returned {predictor!r}; allowed: a function history -> forecast")
+                raise ValueError(
+                    f"predictor family {family_name!r} returned {predictor!r}; allowed: a function history -> forecast"
+                )
             self.pool.append(predictor)
         self.scores = np.zeros(self.pool_size)
         # A random past, as in Arthur's simulations, so predictors have something to read.
@@ -212,13 +258,19 @@ class ElFarol(RiskModel):
 
     def predict_all(self) -> np.ndarray:
         """Every pool predictor's forecast for this week (clipped to [0, n_agents])."""
-        window = np.asarray(self.history[-self.memory:], dtype=float)
+        window = np.asarray(self.history[-self.memory :], dtype=float)
         forecasts = np.empty(self.pool_size)
         for i, predictor in enumerate(self.pool):
             value = predictor(window)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, numbers.Real)
+                or not math.isfinite(value)
+            ):
                 name = getattr(predictor, "__name__", repr(predictor))
-                raise ValueError(f"predictor {name!r} returned {value!r}; allowed: a finite number (forecast attendance)")
+                raise ValueError(
+                    f"predictor {name!r} returned {value!r}; allowed: a finite number (forecast attendance)"
+                )
             forecasts[i] = min(max(float(value), 0.0), float(self.n_agents))
         # Rounded so that floating-point noise (1/3 + 1/3 + 1/3) cannot flip a decision;
         # the fast engine rounds the same way.
@@ -243,14 +295,22 @@ class ElFarol(RiskModel):
         weeks = range(self.steps - len(recent) + 1, self.steps + 1)
         colours = [COLORS["vermillion"] if a > self.threshold else COLORS["blue"] for a in recent]
         ax.bar(list(weeks), recent, color=colours, width=0.9)
-        ax.axhline(self.threshold, color=COLORS["black"], linestyle="--", linewidth=1, label="threshold")
+        ax.axhline(
+            self.threshold, color=COLORS["black"], linestyle="--", linewidth=1, label="threshold"
+        )
         ax.set_ylim(0, self.n_agents)
         ax.set_xlabel("week")
         ax.set_ylabel("attendance (agents)")
         ax.set_title("attendance; vermillion bars = crowded weeks")
 
 
-def attendance_stats(attendance: Sequence[float], threshold: float, *, overload: float | None = None, burn_in: int = 0) -> dict[str, float]:
+def attendance_stats(
+    attendance: Sequence[float],
+    threshold: float,
+    *,
+    overload: float | None = None,
+    burn_in: int = 0,
+) -> dict[str, float]:
     """Summary of an attendance series after ``burn_in`` weeks.
 
     Returns ``mean``, ``std`` (agents), ``crowded`` (share of weeks above ``threshold``)
@@ -260,16 +320,32 @@ def attendance_stats(attendance: Sequence[float], threshold: float, *, overload:
     for name, value in (("threshold", threshold), ("overload", overload)):
         if value is None and name == "overload":
             continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise ValueError(f"attendance_stats(): parameter {name!r} got {value!r}; allowed: a finite number")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+        ):
+            raise ValueError(
+                f"attendance_stats(): parameter {name!r} got {value!r}; allowed: a finite number"
+            )
     try:
         values = np.asarray(attendance, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"attendance_stats(): parameter 'attendance' must be a sequence of numbers, got {type(attendance).__name__}") from None
+        raise TypeError(
+            f"attendance_stats(): parameter 'attendance' must be a sequence of numbers, got {type(attendance).__name__}"
+        ) from None
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"attendance_stats(): parameter 'attendance' must be a non-empty 1-D sequence, got shape {values.shape}")
-    if isinstance(burn_in, bool) or not isinstance(burn_in, numbers.Integral) or not 0 <= burn_in < len(values):
-        raise ValueError(f"attendance_stats(): parameter 'burn_in' got {burn_in!r}; allowed: an integer in [0, {len(values)})")
+        raise ValueError(
+            f"attendance_stats(): parameter 'attendance' must be a non-empty 1-D sequence, got shape {values.shape}"
+        )
+    if (
+        isinstance(burn_in, bool)
+        or not isinstance(burn_in, numbers.Integral)
+        or not 0 <= burn_in < len(values)
+    ):
+        raise ValueError(
+            f"attendance_stats(): parameter 'burn_in' got {burn_in!r}; allowed: an integer in [0, {len(values)})"
+        )
     values = values[burn_in:]
     level = 1.25 * threshold if overload is None else overload
     return {

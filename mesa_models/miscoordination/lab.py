@@ -49,17 +49,26 @@ MEETING_STEPS = 100
 
 
 def meeting_miscoordination(
-    signal_rule: Callable | None = None, *, cheap_talk: bool = True, seeds: Iterable[int] = MEETING_SEEDS
+    signal_rule: Callable | None = None,
+    *,
+    cheap_talk: bool = True,
+    seeds: Iterable[int] = MEETING_SEEDS,
 ) -> dict[str, float]:
     """Mean share of meetings that crash after contact in :data:`MEETING`, over ``seeds``:
     ``all`` meetings and ``cross`` (between the groups) meetings."""
     if signal_rule is not None and not callable(signal_rule):
-        raise TypeError(f"meeting_miscoordination(): parameter 'signal_rule' got {signal_rule!r}; expected a function rule(agent, signal) or None")
+        raise TypeError(
+            f"meeting_miscoordination(): parameter 'signal_rule' got {signal_rule!r}; expected a function rule(agent, signal) or None"
+        )
     if not isinstance(cheap_talk, bool):
-        raise TypeError(f"meeting_miscoordination(): parameter 'cheap_talk' got {cheap_talk!r}; expected True or False")
+        raise TypeError(
+            f"meeting_miscoordination(): parameter 'cheap_talk' got {cheap_talk!r}; expected True or False"
+        )
     seeds = list(seeds)
     if not seeds:
-        raise ValueError("meeting_miscoordination(): parameter 'seeds' is empty; give at least one seed")
+        raise ValueError(
+            "meeting_miscoordination(): parameter 'seeds' is empty; give at least one seed"
+        )
     rates, cross = [], []
     for seed in seeds:
         model = Conventions(rng=seed, cheap_talk=cheap_talk, signal_rule=signal_rule, **MEETING)
@@ -120,7 +129,10 @@ def check_exercise_2(signal_rule: Callable) -> Verdict:
             for heard in ACTIONS:
                 driver.meeting_stranger = stranger
                 side = call(signal_rule, driver, heard)
-                expect(side in ACTIONS, f"the rule must return 'left' or 'right', got {show(side)} (stranger={stranger}, heard {heard!r})")
+                expect(
+                    side in ACTIONS,
+                    f"the rule must return 'left' or 'right', got {show(side)} (stranger={stranger}, heard {heard!r})",
+                )
         for seeds, where in ((MEETING_SEEDS, "opposite sides"), (SAME_SIDE_SEEDS, "the same side")):
             yours = meeting_miscoordination(signal_rule, seeds=seeds)
             silent = meeting_miscoordination(cheap_talk=False, seeds=seeds)
@@ -133,7 +145,10 @@ def check_exercise_2(signal_rule: Callable) -> Verdict:
                     f"silent driving gives {silent['all']:.1%} and always following the signal {blind['all']:.1%}. "
                     f"Aim below {0.85 * best:.1%}.",
                 )
-                expect(yours["cross"] < 0.5, f"when the groups drive on {where}, meetings between them still crash {yours['cross']:.0%} of the time; aim below 50 %")
+                expect(
+                    yours["cross"] < 0.5,
+                    f"when the groups drive on {where}, meetings between them still crash {yours['cross']:.0%} of the time; aim below 50 %",
+                )
             else:
                 expect(
                     yours["cross"] <= blind["cross"] + 0.02,
@@ -160,7 +175,10 @@ def _forecasts(family: Callable, draws: int = 40) -> list[float]:
     values = []
     for _ in range(draws):
         predictor = call(family, rng, memory=8, n_agents=100)
-        expect(callable(predictor), f"the family must return a predictor (a function history -> forecast), got {show(predictor)}")
+        expect(
+            callable(predictor),
+            f"the family must return a predictor (a function history -> forecast), got {show(predictor)}",
+        )
         values.append(expect_type(call(predictor, history), "number", "a predictor's forecast"))
     return values
 
@@ -177,7 +195,10 @@ def check_exercise_3(family: Callable) -> Verdict:
     def test() -> None:
         expect_type(family, "callable", "your family")
         distinct = len({round(v, 2) for v in _forecasts(family)})
-        expect(distinct >= 10, f"40 predictors from your family made only {distinct} different forecasts of the same history; aim for at least 10")
+        expect(
+            distinct >= 10,
+            f"40 predictors from your family made only {distinct} different forecasts of the same history; aim for at least 10",
+        )
         for memory in (4, 8):
             predictor = call(family, np.random.default_rng(memory), memory=memory, n_agents=50)
             try:
@@ -194,13 +215,43 @@ def check_exercise_3(family: Callable) -> Verdict:
         for params, threshold in BARS:
             diverse, mono = [], []
             for seed in range(3):
-                diverse.append(attendance_stats(run(ElFarol, 300, rng=seed, predictor_family=family, **params).attendance[1:], threshold, burn_in=50))
-                mono.append(attendance_stats(run(ElFarol, 300, rng=seed, predictor_family=family, monoculture=True, **params).attendance[1:], threshold, burn_in=50))
+                diverse.append(
+                    attendance_stats(
+                        run(ElFarol, 300, rng=seed, predictor_family=family, **params).attendance[
+                            1:
+                        ],
+                        threshold,
+                        burn_in=50,
+                    )
+                )
+                mono.append(
+                    attendance_stats(
+                        run(
+                            ElFarol,
+                            300,
+                            rng=seed,
+                            predictor_family=family,
+                            monoculture=True,
+                            **params,
+                        ).attendance[1:],
+                        threshold,
+                        burn_in=50,
+                    )
+                )
             mean = np.mean([s["mean"] for s in diverse])
-            over, over_mono = np.mean([s["overloaded"] for s in diverse]), np.mean([s["overloaded"] for s in mono])
+            over, over_mono = (
+                np.mean([s["overloaded"] for s in diverse]),
+                np.mean([s["overloaded"] for s in mono]),
+            )
             bar = f"ElFarol({', '.join(f'{k}={v}' for k, v in params.items()) or 'defaults'})"
-            expect(abs(mean - threshold) <= 0.1 * threshold, f"in {bar} mean attendance with your family is {mean:.1f}; aim within 10 % of the threshold {threshold}")
-            expect(over < 0.7 * over_mono, f"in {bar} your diverse population is overloaded in {over:.0%} of weeks vs {over_mono:.0%} for the monoculture; aim below {0.7 * over_mono:.0%}")
+            expect(
+                abs(mean - threshold) <= 0.1 * threshold,
+                f"in {bar} mean attendance with your family is {mean:.1f}; aim within 10 % of the threshold {threshold}",
+            )
+            expect(
+                over < 0.7 * over_mono,
+                f"in {bar} your diverse population is overloaded in {over:.0%} of weeks vs {over_mono:.0%} for the monoculture; aim below {0.7 * over_mono:.0%}",
+            )
 
     return run_check(
         "Exercise 3 — a heterogeneous predictor population",
@@ -255,24 +306,54 @@ def check_exercise_4(patron_class: type) -> Verdict:
     still acting on the shared forecast (calls super().decide()); reproducible."""
 
     def test() -> None:
-        expect(isinstance(patron_class, type) and issubclass(patron_class, Patron) and patron_class is not Patron,
-               f"pass a subclass of Patron, got {show(patron_class)}")
+        expect(
+            isinstance(patron_class, type)
+            and issubclass(patron_class, Patron)
+            and patron_class is not Patron,
+            f"pass a subclass of Patron, got {show(patron_class)}",
+        )
         model_cls = type("MitigatedElFarol", (ElFarol,), {"patron_class": patron_class})
         with _recording_forecasts():
             called, p_go, p_stay = _followed_forecast(model_cls)
-        expect(called == 60, "your decide() must call super().decide() first: it computes self.forecast and a tentative "
-               f"self.attending (it was skipped in {60 - called} of 60 weeks)")
-        expect(p_go - p_stay > 0.05, f"your patrons ignore the forecast: they went {p_go:.0%} of the time when it said go and "
-               f"{p_stay:.0%} when it said stay home. Act on the forecast, just not in lockstep")
-        expect_reproducible(lambda seed: run(model_cls, 30, rng=seed, monoculture=True)["attendance"].tolist(), "a bar of your patrons")
+        expect(
+            called == 60,
+            "your decide() must call super().decide() first: it computes self.forecast and a tentative "
+            f"self.attending (it was skipped in {60 - called} of 60 weeks)",
+        )
+        expect(
+            p_go - p_stay > 0.05,
+            f"your patrons ignore the forecast: they went {p_go:.0%} of the time when it said go and "
+            f"{p_stay:.0%} when it said stay home. Act on the forecast, just not in lockstep",
+        )
+        expect_reproducible(
+            lambda seed: run(model_cls, 30, rng=seed, monoculture=True)["attendance"].tolist(),
+            "a bar of your patrons",
+        )
         yours, plain = [], []
         for seed in range(3):
-            yours.append(attendance_stats(run(model_cls, 200, rng=seed, monoculture=True).attendance[1:], 60, burn_in=20))
-            plain.append(attendance_stats(run(ElFarol, 200, rng=seed, monoculture=True).attendance[1:], 60, burn_in=20))
-        over, over_plain = np.mean([s["overloaded"] for s in yours]), np.mean([s["overloaded"] for s in plain])
+            yours.append(
+                attendance_stats(
+                    run(model_cls, 200, rng=seed, monoculture=True).attendance[1:], 60, burn_in=20
+                )
+            )
+            plain.append(
+                attendance_stats(
+                    run(ElFarol, 200, rng=seed, monoculture=True).attendance[1:], 60, burn_in=20
+                )
+            )
+        over, over_plain = (
+            np.mean([s["overloaded"] for s in yours]),
+            np.mean([s["overloaded"] for s in plain]),
+        )
         mean = np.mean([s["mean"] for s in yours])
-        expect(over < 0.5 * over_plain, f"with your patrons the shared-model bar is overloaded in {over:.0%} of weeks (plain monoculture: {over_plain:.0%}); aim below half of that")
-        expect(45 <= mean <= 75, f"mean attendance is {mean:.1f}; a mitigation that empties (or floods) the bar is no mitigation (aim for 45-75)")
+        expect(
+            over < 0.5 * over_plain,
+            f"with your patrons the shared-model bar is overloaded in {over:.0%} of weeks (plain monoculture: {over_plain:.0%}); aim below half of that",
+        )
+        expect(
+            45 <= mean <= 75,
+            f"mean attendance is {mean:.1f}; a mitigation that empties (or floods) the bar is no mitigation (aim for 45-75)",
+        )
 
     return run_check(
         "Exercise 4 — defuse the monoculture",

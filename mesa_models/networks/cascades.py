@@ -45,7 +45,13 @@ import numpy as np
 from mesa.discrete_space import FixedAgent, Network
 
 from mesa_models.base import RiskModel
-from mesa_models.networks.graphs import build_edges, check_edge_budget, draw_node_states, network_layout, to_networkx
+from mesa_models.networks.graphs import (
+    build_edges,
+    check_edge_budget,
+    draw_node_states,
+    network_layout,
+    to_networkx,
+)
 from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
@@ -64,10 +70,45 @@ GLOBAL_CASCADE = 0.1
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 WATTS_PARAMS = Params(
-    Param("n_agents", 150, "agents (nodes of the network)", "agents", low=2, high=1_000_000, widget_max=400, step=10),
-    Param("mean_degree", 3.0, "mean number of neighbours z of the random graph", "neighbours", low=0, high=100, widget_max=12, step=0.25),
-    Param("phi", 0.18, "threshold: adopt once at least this fraction of neighbours has", "fraction", low=0, high=1, low_open=True, step=0.01),
-    Param("n_seeds", 1, "agents that start adopted (the initial error)", "agents", low=1, high=1_000_000, widget_max=10),
+    Param(
+        "n_agents",
+        150,
+        "agents (nodes of the network)",
+        "agents",
+        low=2,
+        high=1_000_000,
+        widget_max=400,
+        step=10,
+    ),
+    Param(
+        "mean_degree",
+        3.0,
+        "mean number of neighbours z of the random graph",
+        "neighbours",
+        low=0,
+        high=100,
+        widget_max=12,
+        step=0.25,
+    ),
+    Param(
+        "phi",
+        0.18,
+        "threshold: adopt once at least this fraction of neighbours has",
+        "fraction",
+        low=0,
+        high=1,
+        low_open=True,
+        step=0.01,
+    ),
+    Param(
+        "n_seeds",
+        1,
+        "agents that start adopted (the initial error)",
+        "agents",
+        low=1,
+        high=1_000_000,
+        widget_max=10,
+    ),
 )
 
 _STATE_PALETTE = {
@@ -86,34 +127,58 @@ _STATE_PALETTE = {
 def watts_rule(n_adopted: int, degree: int, phi: float) -> bool:
     """Watts's threshold rule: adopt once at least a fraction ``phi`` of the ``degree``
     neighbours has adopted (``n_adopted / degree >= phi``); never without neighbours."""
-    require(n_adopted <= degree, "n_adopted", n_adopted, f"at most degree = {degree}", "watts_rule()")
+    require(
+        n_adopted <= degree, "n_adopted", n_adopted, f"at most degree = {degree}", "watts_rule()"
+    )
     return degree > 0 and n_adopted / degree >= phi
 
 
-def resolve_graph(model: RiskModel, graph: nx.Graph | None, passed: dict[str, Any], owner: str) -> nx.Graph:
+def resolve_graph(
+    model: RiskModel, graph: nx.Graph | None, passed: dict[str, Any], owner: str
+) -> nx.Graph:
     """The model's network: ``graph`` if given (then n_agents and mean_degree are read from
     it), else a random graph drawn with the model's generator."""
     if graph is None:
-        require(model.mean_degree <= model.n_agents - 1, "mean_degree", model.mean_degree,
-                f"at most n_agents - 1 = {model.n_agents - 1}", owner)
+        require(
+            model.mean_degree <= model.n_agents - 1,
+            "mean_degree",
+            model.mean_degree,
+            f"at most n_agents - 1 = {model.n_agents - 1}",
+            owner,
+        )
         check_edge_budget(model.n_agents, model.mean_degree, owner)
-        return to_networkx(model.n_agents, build_edges("random", model.n_agents, model.mean_degree, model.rng, owner))
+        return to_networkx(
+            model.n_agents,
+            build_edges("random", model.n_agents, model.mean_degree, model.rng, owner),
+        )
     if not isinstance(graph, nx.Graph) or graph.is_directed():
-        raise TypeError(f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx.Graph")
+        raise TypeError(
+            f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx.Graph"
+        )
     n = graph.number_of_nodes()
     if set(graph.nodes) != set(range(n)):
-        raise ValueError(f"{owner}: parameter 'graph' must have nodes 0..n-1 (use networkx.convert_node_labels_to_integers)")
+        raise ValueError(
+            f"{owner}: parameter 'graph' must have nodes 0..n-1 (use networkx.convert_node_labels_to_integers)"
+        )
     if any(u == v for u, v in graph.edges):
         raise ValueError(f"{owner}: parameter 'graph' has self-loops; allowed: a simple graph")
     require(n >= 2, "graph", f"a graph of {n} node(s)", "a graph with at least 2 nodes", owner)
     if "n_agents" in passed and passed["n_agents"] != n:
-        raise ValueError(f"{owner}: parameter 'n_agents' got {passed['n_agents']!r} but 'graph' has {n} nodes; allowed: leave n_agents out or pass {n}")
+        raise ValueError(
+            f"{owner}: parameter 'n_agents' got {passed['n_agents']!r} but 'graph' has {n} nodes; allowed: leave n_agents out or pass {n}"
+        )
     model.n_agents = model.param_values["n_agents"] = n
     model.mean_degree = model.param_values["mean_degree"] = 2 * graph.number_of_edges() / n
     return graph
 
 
-def resolve_seeds(model: RiskModel, seed_nodes: Iterable[int] | None, count: int, owner: str, name: str = "seed_nodes") -> np.ndarray:
+def resolve_seeds(
+    model: RiskModel,
+    seed_nodes: Iterable[int] | None,
+    count: int,
+    owner: str,
+    name: str = "seed_nodes",
+) -> np.ndarray:
     """The agents that start adopted: ``seed_nodes`` if given, else ``count`` distinct agents
     drawn with the model's generator."""
     n = model.n_agents
@@ -121,13 +186,19 @@ def resolve_seeds(model: RiskModel, seed_nodes: Iterable[int] | None, count: int
         require(count <= n, "n_seeds", count, f"at most n_agents = {n}", owner)
         return np.sort(model.rng.choice(n, size=count, replace=False))
     if isinstance(seed_nodes, str | bytes) or not isinstance(seed_nodes, Iterable):
-        raise TypeError(f"{owner}: parameter {name!r} got {seed_nodes!r}; expected a list of agent numbers")
+        raise TypeError(
+            f"{owner}: parameter {name!r} got {seed_nodes!r}; expected a list of agent numbers"
+        )
     nodes = list(seed_nodes)
     for node in nodes:
         if isinstance(node, bool) or not isinstance(node, numbers.Integral) or not 0 <= node < n:
-            raise ValueError(f"{owner}: parameter {name!r} contains {node!r}; allowed: agent numbers 0..{n - 1}")
+            raise ValueError(
+                f"{owner}: parameter {name!r} contains {node!r}; allowed: agent numbers 0..{n - 1}"
+            )
     if not nodes:
-        raise ValueError(f"{owner}: parameter {name!r} is empty; allowed: at least one agent number")
+        raise ValueError(
+            f"{owner}: parameter {name!r} is empty; allowed: at least one agent number"
+        )
     return np.unique(np.asarray(nodes, dtype=np.int64))
 
 
@@ -201,14 +272,26 @@ class WattsCascade(RiskModel):
         super().__init__(rng=rng, **params)
         owner = "WattsCascade"
         if adoption_rule is not None and not callable(adoption_rule):
-            raise TypeError(f"{owner}: parameter 'adoption_rule' got {adoption_rule!r}; expected a function (n_adopted, degree, phi) -> bool")
+            raise TypeError(
+                f"{owner}: parameter 'adoption_rule' got {adoption_rule!r}; expected a function (n_adopted, degree, phi) -> bool"
+            )
         self.adoption_rule = adoption_rule or watts_rule
         if graph is None:
-            require(self.n_agents <= 20_000, "n_agents", self.n_agents,
-                    "at most 20,000 for the Mesa model (use WattsCascadeArray or cascade_frequency for bigger networks)", owner)
+            require(
+                self.n_agents <= 20_000,
+                "n_agents",
+                self.n_agents,
+                "at most 20,000 for the Mesa model (use WattsCascadeArray or cascade_frequency for bigger networks)",
+                owner,
+            )
         self.graph = resolve_graph(self, graph, params, owner)
-        require(self.n_agents <= 20_000, "graph", f"a graph of {self.n_agents} nodes",
-                "at most 20,000 nodes for the Mesa model (use WattsCascadeArray for bigger networks)", owner)
+        require(
+            self.n_agents <= 20_000,
+            "graph",
+            f"a graph of {self.n_agents} nodes",
+            "at most 20,000 nodes for the Mesa model (use WattsCascadeArray for bigger networks)",
+            owner,
+        )
         self.seed_nodes = resolve_seeds(self, seed_nodes, self.n_seeds, owner)
         seeds = set(self.seed_nodes.tolist())
         self.space = Network(self.graph, layout=None, random=self.random)
@@ -243,7 +326,9 @@ class WattsCascade(RiskModel):
 
     def vulnerable(self) -> np.ndarray:
         """Agents a single adopting neighbour tips (``phi <= 1 / degree``), by node."""
-        return np.array([node.degree > 0 and 1 / node.degree >= self.phi for node in self.nodes], dtype=bool)
+        return np.array(
+            [node.degree > 0 and 1 / node.degree >= self.phi for node in self.nodes], dtype=bool
+        )
 
     def draw_state(self, ax: plt.Axes) -> None:
         """The network: adopted agents vermillion (orange if they adopted in the last
@@ -253,5 +338,12 @@ class WattsCascade(RiskModel):
         adopted = self.adopted_array()
         just = np.array([node.just_adopted for node in self.nodes], dtype=bool) & (self.steps > 0)
         codes = np.where(adopted, np.where(just, 3, 2), np.where(self.vulnerable(), 1, 0))
-        draw_node_states(ax, self.graph, self._layout, codes, _STATE_PALETTE, highlight=self.seed_nodes.tolist(),
-                         title=f"{adopted.mean():.0%} adopted (z = {self.mean_degree:.2g}, φ = {self.phi:g})")
+        draw_node_states(
+            ax,
+            self.graph,
+            self._layout,
+            codes,
+            _STATE_PALETTE,
+            highlight=self.seed_nodes.tolist(),
+            title=f"{adopted.mean():.0%} adopted (z = {self.mean_degree:.2g}, φ = {self.phi:g})",
+        )

@@ -69,7 +69,9 @@ MAX_REALIZATIONS = 1_000_000
 
 
 @validate_arguments(phi=WATTS_PARAMS["phi"])
-def final_adopters(indptr: np.ndarray, indices: np.ndarray, phi: float, seeds: Sequence[int] | np.ndarray) -> np.ndarray:
+def final_adopters(
+    indptr: np.ndarray, indices: np.ndarray, phi: float, seeds: Sequence[int] | np.ndarray
+) -> np.ndarray:
     """Everyone who has adopted when the cascade started by ``seeds`` stops (boolean array).
 
     ``indptr``/``indices`` describe the network in CSR form (``matrix.indptr``,
@@ -79,14 +81,24 @@ def final_adopters(indptr: np.ndarray, indices: np.ndarray, phi: float, seeds: S
     indptr, indices = np.asarray(indptr), np.asarray(indices)
     n = indptr.size - 1
     frontier = np.unique(np.asarray(seeds, dtype=np.int64))
-    if n < 1 or indptr.ndim != 1 or indptr[0] != 0 or indptr[-1] != indices.size or (np.diff(indptr) < 0).any():
-        raise ValueError("final_adopters(): parameters 'indptr' and 'indices' must describe a CSR adjacency (see csr_arrays)")
+    if (
+        n < 1
+        or indptr.ndim != 1
+        or indptr[0] != 0
+        or indptr[-1] != indices.size
+        or (np.diff(indptr) < 0).any()
+    ):
+        raise ValueError(
+            "final_adopters(): parameters 'indptr' and 'indices' must describe a CSR adjacency (see csr_arrays)"
+        )
     if frontier.size and (frontier.min() < 0 or frontier.max() >= n):
         raise ValueError(f"final_adopters(): parameter 'seeds' has agents outside 0..{n - 1}")
     return _final_adopters(indptr, indices, phi, frontier)
 
 
-def _final_adopters(indptr: np.ndarray, indices: np.ndarray, phi: float, frontier: np.ndarray) -> np.ndarray:
+def _final_adopters(
+    indptr: np.ndarray, indices: np.ndarray, phi: float, frontier: np.ndarray
+) -> np.ndarray:
     n = indptr.size - 1
     degree = np.diff(indptr)
     adopted = np.zeros(n, dtype=bool)
@@ -122,12 +134,16 @@ def _counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _z_generator(seed: int, z: float, phi: float, n: int) -> np.random.Generator:
-    return np.random.default_rng([int(seed), int(round(z * 10_000)), int(round(phi * 1_000_000)), int(n)])
+    return np.random.default_rng(
+        [int(seed), int(round(z * 10_000)), int(round(phi * 1_000_000)), int(n)]
+    )
 
 
 #: Declared arguments of the sweep helpers.
 SWEEP_N = Param("n", 10_000, "agents per network", "agents", low=2, high=10_000_000)
-REALIZATIONS = Param("realizations", 100, "independent runs per mean degree", "runs", low=1, high=MAX_REALIZATIONS)
+REALIZATIONS = Param(
+    "realizations", 100, "independent runs per mean degree", "runs", low=1, high=MAX_REALIZATIONS
+)
 MEAN_DEGREE_Z = Param("z", 3.0, "mean degree of the random graph", "neighbours", low=0)
 
 
@@ -138,8 +154,12 @@ def _check_z(z: Any, n: int, owner: str) -> float:
     return z
 
 
-@validate_arguments(phi=WATTS_PARAMS["phi"], n=SWEEP_N, realizations=REALIZATIONS, seed=seed_int("seed"))
-def cascade_sizes(z: float, *, phi: float = 0.18, n: int = 10_000, realizations: int = 100, seed: int = 0) -> np.ndarray:
+@validate_arguments(
+    phi=WATTS_PARAMS["phi"], n=SWEEP_N, realizations=REALIZATIONS, seed=seed_int("seed")
+)
+def cascade_sizes(
+    z: float, *, phi: float = 0.18, n: int = 10_000, realizations: int = 100, seed: int = 0
+) -> np.ndarray:
     """Final cascade sizes (share of the n agents) of ``realizations`` independent runs at
     mean degree ``z``: each a fresh uniform random graph and one random seed agent.
 
@@ -162,9 +182,21 @@ def _cascade_sizes(z: float, phi: float, n: int, realizations: int, seed: int) -
     return tuple(sizes.tolist())
 
 
-@validate_arguments(phi=WATTS_PARAMS["phi"], n=SWEEP_N, realizations=REALIZATIONS, seed=seed_int("seed"),
-                    global_share=Param("global_share", GLOBAL_CASCADE, "share a global cascade reaches", "fraction",
-                                       low=0, high=1, low_open=True))
+@validate_arguments(
+    phi=WATTS_PARAMS["phi"],
+    n=SWEEP_N,
+    realizations=REALIZATIONS,
+    seed=seed_int("seed"),
+    global_share=Param(
+        "global_share",
+        GLOBAL_CASCADE,
+        "share a global cascade reaches",
+        "fraction",
+        low=0,
+        high=1,
+        low_open=True,
+    ),
+)
 def cascade_frequency(
     z_values: Iterable[float] | float,
     *,
@@ -185,27 +217,35 @@ def cascade_frequency(
     if isinstance(z_values, numbers.Real) and not isinstance(z_values, bool):
         values = [z_values]
     elif isinstance(z_values, str | bytes) or not isinstance(z_values, Iterable):
-        raise TypeError(f"{owner}: parameter 'z_values' got {z_values!r}; expected a mean degree or a list of them")
+        raise TypeError(
+            f"{owner}: parameter 'z_values' got {z_values!r}; expected a mean degree or a list of them"
+        )
     else:
         values = list(z_values)
     if not values:
-        raise ValueError(f"{owner}: parameter 'z_values' is empty; allowed: one or more mean degrees")
+        raise ValueError(
+            f"{owner}: parameter 'z_values' is empty; allowed: one or more mean degrees"
+        )
     values = [_check_z(z, n, owner) for z in values]  # every z checked before the first run
     rows = []
     for z in values:
         sizes = np.array(_cascade_sizes(z, phi, n, realizations, seed))
         big = sizes[sizes >= global_share]
-        rows.append({
-            "z": float(z),
-            "frequency": big.size / realizations,
-            "mean_global_size": float(big.mean()) if big.size else math.nan,
-            "mean_size": float(sizes.mean()),
-            "realizations": realizations,
-        })
+        rows.append(
+            {
+                "z": float(z),
+                "frequency": big.size / realizations,
+                "mean_global_size": float(big.mean()) if big.size else math.nan,
+                "mean_size": float(sizes.mean()),
+                "realizations": realizations,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-@validate_arguments(z=Param("z", 3.0, "mean degree", "neighbours", low=0, high=1e6), phi=WATTS_PARAMS["phi"])
+@validate_arguments(
+    z=Param("z", 3.0, "mean degree", "neighbours", low=0, high=1e6), phi=WATTS_PARAMS["phi"]
+)
 def cascade_condition(z: float, phi: float) -> float:
     """Watts's cascade condition on a uniform random graph (Poisson degrees, one threshold
     ``phi``): ``sum_k k (k - 1) rho_k p_k - z``, where ``rho_k = 1`` for vulnerable degrees
@@ -219,21 +259,34 @@ def _top_degree(phi: float, z: float) -> int:
     return int(min(math.floor(1 / phi + 1e-12), z + 40 * math.sqrt(z) + 200))
 
 
-@validate_arguments(phi=WATTS_PARAMS["phi"], z_max=Param("z_max", 40.0, "largest mean degree searched", "neighbours",
-                                                           low=0.1, high=10_000))
+@validate_arguments(
+    phi=WATTS_PARAMS["phi"],
+    z_max=Param("z_max", 40.0, "largest mean degree searched", "neighbours", low=0.1, high=10_000),
+)
 def theoretical_window(phi: float, z_max: float = 40.0) -> tuple[float, float] | None:
     """Lower and upper mean degree of the cascade window predicted by
     :func:`cascade_condition` (None if the condition holds nowhere below ``z_max``; the
     upper end is ``z_max`` itself if the condition still holds there)."""
     grid = np.linspace(0.01, z_max, 4000)
     k = np.arange(0, _top_degree(phi, z_max) + 1)
-    values = np.sum(k[:, None] * (k[:, None] - 1) * poisson.pmf(k[:, None], grid[None, :]), axis=0) - grid
+    values = (
+        np.sum(k[:, None] * (k[:, None] - 1) * poisson.pmf(k[:, None], grid[None, :]), axis=0)
+        - grid
+    )
     inside = np.flatnonzero(values > 0)
     if inside.size == 0:
         return None
     first, last = inside[0], inside[-1]
-    lower = optimize.brentq(cascade_condition, grid[first - 1], grid[first], args=(phi,)) if first > 0 else grid[0]
-    upper = optimize.brentq(cascade_condition, grid[last], grid[last + 1], args=(phi,)) if last + 1 < grid.size else z_max
+    lower = (
+        optimize.brentq(cascade_condition, grid[first - 1], grid[first], args=(phi,))
+        if first > 0
+        else grid[0]
+    )
+    upper = (
+        optimize.brentq(cascade_condition, grid[last], grid[last + 1], args=(phi,))
+        if last + 1 < grid.size
+        else z_max
+    )
     return float(lower), float(upper)
 
 
@@ -248,7 +301,9 @@ class WattsCascadeArray(RiskModel):
     params = WATTS_PARAMS
     reporters = {
         "adopted": lambda m: float(m.adopted.mean()),
-        "new_adopters": lambda m: float(m.just_adopted.mean()) if m.steps else float(m.adopted.mean()),
+        "new_adopters": lambda m: (
+            float(m.just_adopted.mean()) if m.steps else float(m.adopted.mean())
+        ),
     }
     default_plots = ("adopted",)
 
@@ -264,8 +319,13 @@ class WattsCascadeArray(RiskModel):
         owner = "WattsCascadeArray"
         self.graph = resolve_graph(self, graph, params, owner) if graph is not None else None
         if self.graph is None:
-            require(self.mean_degree <= self.n_agents - 1, "mean_degree", self.mean_degree,
-                    f"at most n_agents - 1 = {self.n_agents - 1}", owner)
+            require(
+                self.mean_degree <= self.n_agents - 1,
+                "mean_degree",
+                self.mean_degree,
+                f"at most n_agents - 1 = {self.n_agents - 1}",
+                owner,
+            )
             check_edge_budget(self.n_agents, self.mean_degree, owner)
             edges = random_edges(self.n_agents, self.mean_degree, self.rng)
         else:
@@ -306,7 +366,13 @@ class WattsCascadeArray(RiskModel):
 
     def draw_state(self, ax: plt.Axes) -> None:
         if self.n_agents > 2000:
-            ax.text(0.5, 0.5, f"{self.adopted.mean():.1%} adopted\n(network too big to draw)", ha="center", va="center")
+            ax.text(
+                0.5,
+                0.5,
+                f"{self.adopted.mean():.1%} adopted\n(network too big to draw)",
+                ha="center",
+                va="center",
+            )
             ax.set_axis_off()
             return
         if self.graph is None:
@@ -315,5 +381,12 @@ class WattsCascadeArray(RiskModel):
             self._layout = network_layout(self.graph)
         just = self.just_adopted & (self.steps > 0)
         codes = np.where(self.adopted, np.where(just, 3, 2), np.where(self.vulnerable(), 1, 0))
-        draw_node_states(ax, self.graph, self._layout, codes, _STATE_PALETTE, highlight=self.seed_nodes.tolist(),
-                         title=f"{self.adopted.mean():.0%} adopted (z = {self.mean_degree:.2g}, φ = {self.phi:g})")
+        draw_node_states(
+            ax,
+            self.graph,
+            self._layout,
+            codes,
+            _STATE_PALETTE,
+            highlight=self.seed_nodes.tolist(),
+            title=f"{self.adopted.mean():.0%} adopted (z = {self.mean_degree:.2g}, φ = {self.phi:g})",
+        )

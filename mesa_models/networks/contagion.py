@@ -43,7 +43,15 @@ import numpy as np
 from mesa.discrete_space import FixedAgent, Network
 
 from mesa_models.base import RiskModel
-from mesa_models.networks.graphs import TOPOLOGIES, build_edges, generator, check_edge_budget, draw_node_states, network_layout, to_networkx
+from mesa_models.networks.graphs import (
+    TOPOLOGIES,
+    build_edges,
+    generator,
+    check_edge_budget,
+    draw_node_states,
+    network_layout,
+    to_networkx,
+)
 from mesa_models.params import Param, Params, require, validate_arguments
 from mesa_models.plotting import COLORS
 
@@ -71,22 +79,94 @@ _PALETTE = {
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 CONTAGION_PARAMS = Params(
-    Param("n_agents", 150, "agents (nodes of the network)", "agents", low=3, high=2_000_000, widget_max=400, step=10),
-    Param("topology", "scale-free", "network: uniform random graph or scale-free (Barabási–Albert)", choices=TOPOLOGIES),
-    Param("mean_degree", 4, "mean number of neighbours (scale-free: even; each newcomer links to half of it)", "neighbours",
-          low=2, high=200, widget_max=12, step=2),
-    Param("beta", 0.08, "chance per step that a compromised agent passes it through one link", "probability", low=0, high=1, step=0.01),
-    Param("mu", 0.2, "chance per step that a compromised agent is cleaned", "probability", low=0, high=1, step=0.01),
-    Param("kind", "SIS", "SIS: cleaned agents can be compromised again; SIR: they stay immune", choices=("SIS", "SIR")),
-    Param("initial_infected", 5, "agents compromised at the start", "agents", low=1, high=2_000_000, widget_max=20),
-    Param("patch_budget", 0, "agents patched for good before the start", "agents", low=0, high=2_000_000, widget_max=40),
-    Param("patch_strategy", "random", "whom the patch budget protects: random agents or the hubs", choices=("random", "hubs")),
+    Param(
+        "n_agents",
+        150,
+        "agents (nodes of the network)",
+        "agents",
+        low=3,
+        high=2_000_000,
+        widget_max=400,
+        step=10,
+    ),
+    Param(
+        "topology",
+        "scale-free",
+        "network: uniform random graph or scale-free (Barabási–Albert)",
+        choices=TOPOLOGIES,
+    ),
+    Param(
+        "mean_degree",
+        4,
+        "mean number of neighbours (scale-free: even; each newcomer links to half of it)",
+        "neighbours",
+        low=2,
+        high=200,
+        widget_max=12,
+        step=2,
+    ),
+    Param(
+        "beta",
+        0.08,
+        "chance per step that a compromised agent passes it through one link",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "mu",
+        0.2,
+        "chance per step that a compromised agent is cleaned",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "kind",
+        "SIS",
+        "SIS: cleaned agents can be compromised again; SIR: they stay immune",
+        choices=("SIS", "SIR"),
+    ),
+    Param(
+        "initial_infected",
+        5,
+        "agents compromised at the start",
+        "agents",
+        low=1,
+        high=2_000_000,
+        widget_max=20,
+    ),
+    Param(
+        "patch_budget",
+        0,
+        "agents patched for good before the start",
+        "agents",
+        low=0,
+        high=2_000_000,
+        widget_max=40,
+    ),
+    Param(
+        "patch_strategy",
+        "random",
+        "whom the patch budget protects: random agents or the hubs",
+        choices=("random", "hubs"),
+    ),
 )
 
 
-@validate_arguments(beta=CONTAGION_PARAMS["beta"],
-                    max_contacts=Param("max_contacts", 10, "largest number of compromised neighbours", "agents",
-                                       low=0, high=10_000_000))
+@validate_arguments(
+    beta=CONTAGION_PARAMS["beta"],
+    max_contacts=Param(
+        "max_contacts",
+        10,
+        "largest number of compromised neighbours",
+        "agents",
+        low=0,
+        high=10_000_000,
+    ),
+)
 def infection_table(beta: float, max_contacts: int) -> np.ndarray:
     """Chance of being compromised with c = 0..max_contacts compromised neighbours,
     ``1 - (1 - beta)^c`` (both engines read it from this table, so they agree exactly)."""
@@ -95,7 +175,9 @@ def infection_table(beta: float, max_contacts: int) -> np.ndarray:
 
 def _budget(graph: nx.Graph, budget: int, owner: str) -> int:
     if not hasattr(graph, "number_of_nodes"):
-        raise TypeError(f"{owner}: parameter 'graph' got {type(graph).__name__}; expected a networkx.Graph")
+        raise TypeError(
+            f"{owner}: parameter 'graph' got {type(graph).__name__}; expected a networkx.Graph"
+        )
     n = graph.number_of_nodes()
     require(budget <= n, "budget", budget, f"at most the number of agents, {n}", owner)
     return budget
@@ -119,9 +201,15 @@ def hub_patches(graph: nx.Graph, budget: int, rng: Any = None) -> list[int]:
 
 def _check_patches(chosen: Any, budget: int, n: int, name: str, owner: str) -> np.ndarray:
     if isinstance(chosen, str | bytes) or not isinstance(chosen, Iterable):
-        raise ValueError(f"{owner}: patch policy {name!r} returned {chosen!r}; allowed: a list of {budget} agent numbers")
+        raise ValueError(
+            f"{owner}: patch policy {name!r} returned {chosen!r}; allowed: a list of {budget} agent numbers"
+        )
     nodes = list(chosen)
-    bad = [v for v in nodes if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n]
+    bad = [
+        v
+        for v in nodes
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n
+    ]
     if bad or len(set(nodes)) != len(nodes) or len(nodes) != budget:
         raise ValueError(
             f"{owner}: patch policy {name!r} returned {nodes[:8]!r}{'…' if len(nodes) > 8 else ''}; "
@@ -130,8 +218,16 @@ def _check_patches(chosen: Any, budget: int, n: int, name: str, owner: str) -> n
     return np.sort(np.asarray(nodes, dtype=np.int64))
 
 
-def choose_patches(n: int, edges: np.ndarray, budget: int, strategy: str, rng: np.random.Generator,
-                   policy: Callable | None = None, graph: nx.Graph | None = None, owner: str = "") -> np.ndarray:
+def choose_patches(
+    n: int,
+    edges: np.ndarray,
+    budget: int,
+    strategy: str,
+    rng: np.random.Generator,
+    policy: Callable | None = None,
+    graph: nx.Graph | None = None,
+    owner: str = "",
+) -> np.ndarray:
     """The agents to patch: ``policy(graph, budget, rng)`` if given (checked), else the
     named strategy (the same choices as :func:`random_patches` / :func:`hub_patches`)."""
     if budget == 0:
@@ -145,55 +241,95 @@ def choose_patches(n: int, edges: np.ndarray, budget: int, strategy: str, rng: n
     return np.sort(np.lexsort((np.arange(n), -degree))[:budget].astype(np.int64))
 
 
-def setup_contagion(model: RiskModel, graph: nx.Graph | None, initial: Iterable[int] | None,
-                    patch_policy: Callable | None, passed: dict[str, Any],
-                    owner: str) -> tuple[nx.Graph | None, np.ndarray, np.ndarray, np.ndarray]:
+def setup_contagion(
+    model: RiskModel,
+    graph: nx.Graph | None,
+    initial: Iterable[int] | None,
+    patch_policy: Callable | None,
+    passed: dict[str, Any],
+    owner: str,
+) -> tuple[nx.Graph | None, np.ndarray, np.ndarray, np.ndarray]:
     """Shared start of both engines: the edge list (and the graph, if one was given), the
     patched agents and the initially compromised ones, drawn from the model's generator
     in a fixed order (graph, patches, initial infections)."""
     if patch_policy is not None and not callable(patch_policy):
-        raise TypeError(f"{owner}: parameter 'patch_policy' got {patch_policy!r}; expected a function (graph, budget, rng) -> nodes")
+        raise TypeError(
+            f"{owner}: parameter 'patch_policy' got {patch_policy!r}; expected a function (graph, budget, rng) -> nodes"
+        )
     if graph is None:
         check_edge_budget(model.n_agents, model.mean_degree, owner)
         edges = build_edges(model.topology, model.n_agents, model.mean_degree, model.rng, owner)
         net = None
     else:
         if not isinstance(graph, nx.Graph) or graph.is_directed():
-            raise TypeError(f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx.Graph")
+            raise TypeError(
+                f"{owner}: parameter 'graph' got {type(graph).__name__}; expected an undirected networkx.Graph"
+            )
         n = graph.number_of_nodes()
         if set(graph.nodes) != set(range(n)) or n < 3:
-            raise ValueError(f"{owner}: parameter 'graph' must have nodes 0..n-1 with n >= 3 (use networkx.convert_node_labels_to_integers)")
+            raise ValueError(
+                f"{owner}: parameter 'graph' must have nodes 0..n-1 with n >= 3 (use networkx.convert_node_labels_to_integers)"
+            )
         if any(u == v for u, v in graph.edges):
             raise ValueError(f"{owner}: parameter 'graph' has self-loops; allowed: a simple graph")
         if "n_agents" in passed and passed["n_agents"] != n:
-            raise ValueError(f"{owner}: parameter 'n_agents' got {passed['n_agents']!r} but 'graph' has {n} nodes; "
-                             f"allowed: leave n_agents out or pass {n}")
+            raise ValueError(
+                f"{owner}: parameter 'n_agents' got {passed['n_agents']!r} but 'graph' has {n} nodes; "
+                f"allowed: leave n_agents out or pass {n}"
+            )
         model.n_agents = model.param_values["n_agents"] = n
-        model.mean_degree = model.param_values["mean_degree"] = max(2, round(2 * graph.number_of_edges() / n))
+        model.mean_degree = model.param_values["mean_degree"] = max(
+            2, round(2 * graph.number_of_edges() / n)
+        )
         edges = np.array(list(graph.edges), dtype=np.int64).reshape(-1, 2)
         net = graph
     n = model.n_agents
-    require(model.initial_infected <= n, "initial_infected", model.initial_infected, f"at most n_agents = {n}", owner)
-    require(model.patch_budget + model.initial_infected <= n, "patch_budget", model.patch_budget,
-            f"at most n_agents - initial_infected = {n - model.initial_infected}", owner)
-    patched = choose_patches(n, edges, model.patch_budget, model.patch_strategy, model.rng, patch_policy, net, owner)
+    require(
+        model.initial_infected <= n,
+        "initial_infected",
+        model.initial_infected,
+        f"at most n_agents = {n}",
+        owner,
+    )
+    require(
+        model.patch_budget + model.initial_infected <= n,
+        "patch_budget",
+        model.patch_budget,
+        f"at most n_agents - initial_infected = {n - model.initial_infected}",
+        owner,
+    )
+    patched = choose_patches(
+        n, edges, model.patch_budget, model.patch_strategy, model.rng, patch_policy, net, owner
+    )
     if initial is None:
         free = np.setdiff1d(np.arange(n), patched)
         infected = np.sort(model.rng.choice(free, size=model.initial_infected, replace=False))
     else:
         if isinstance(initial, str | bytes) or not isinstance(initial, Iterable):
-            raise TypeError(f"{owner}: parameter 'initial' got {initial!r}; expected a list of agent numbers")
+            raise TypeError(
+                f"{owner}: parameter 'initial' got {initial!r}; expected a list of agent numbers"
+            )
         nodes = list(initial)
-        bad = [v for v in nodes if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n]
+        bad = [
+            v
+            for v in nodes
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n
+        ]
         if bad or not nodes:
-            raise ValueError(f"{owner}: parameter 'initial' got {nodes[:8]!r}; allowed: one or more agent numbers in 0..{n - 1}")
+            raise ValueError(
+                f"{owner}: parameter 'initial' got {nodes[:8]!r}; allowed: one or more agent numbers in 0..{n - 1}"
+            )
         infected = np.unique(np.asarray(nodes, dtype=np.int64))
         clash = np.intersect1d(infected, patched)
         if clash.size:
-            raise ValueError(f"{owner}: parameter 'initial' includes patched agents {clash[:5].tolist()}; allowed: unpatched agents")
+            raise ValueError(
+                f"{owner}: parameter 'initial' includes patched agents {clash[:5].tolist()}; allowed: unpatched agents"
+            )
         if "initial_infected" in passed and passed["initial_infected"] != infected.size:
-            raise ValueError(f"{owner}: parameter 'initial_infected' got {passed['initial_infected']!r} "
-                             f"but 'initial' lists {infected.size} agents")
+            raise ValueError(
+                f"{owner}: parameter 'initial_infected' got {passed['initial_infected']!r} "
+                f"but 'initial' lists {infected.size} agents"
+            )
         model.initial_infected = model.param_values["initial_infected"] = int(infected.size)
     return net, edges, patched, infected
 
@@ -258,9 +394,16 @@ class Contagion(RiskModel):
     ) -> None:
         super().__init__(rng=rng, **params)
         owner = "Contagion"
-        require(self.n_agents <= 20_000, "n_agents", self.n_agents,
-                "at most 20,000 for the Mesa model (use ContagionArray for bigger networks)", owner)
-        net, edges, patched, infected = setup_contagion(self, graph, initial, patch_policy, params, owner)
+        require(
+            self.n_agents <= 20_000,
+            "n_agents",
+            self.n_agents,
+            "at most 20,000 for the Mesa model (use ContagionArray for bigger networks)",
+            owner,
+        )
+        net, edges, patched, infected = setup_contagion(
+            self, graph, initial, patch_policy, params, owner
+        )
         self.graph = net if net is not None else to_networkx(self.n_agents, edges)
         self.patched_nodes, self.initial_nodes = patched, infected
         self.space = Network(self.graph, layout=None, random=self.random)
@@ -271,7 +414,9 @@ class Contagion(RiskModel):
             host = self.host_class(self, node, state)
             host.cell = self.space[node]
             self.hosts.append(host)
-        self.infection_chance = infection_table(self.beta, max(dict(self.graph.degree).values(), default=0))
+        self.infection_chance = infection_table(
+            self.beta, max(dict(self.graph.degree).values(), default=0)
+        )
         self.ever = np.zeros(self.n_agents, dtype=bool)
         self.ever[infected] = True
         self.draws = np.zeros(self.n_agents)
@@ -298,6 +443,14 @@ class Contagion(RiskModel):
         if self._layout is None:
             self._layout = network_layout(self.graph)
         codes = [_CODES[state] for state in self.states()]
-        palette = {code: entry for code, entry in _PALETTE.items() if code != 2 or self.kind == "SIR"}
-        draw_node_states(ax, self.graph, self._layout, codes, palette,
-                         title=f"{self.share('I'):.0%} compromised ({self.topology}, β = {self.beta:g}, μ = {self.mu:g})")
+        palette = {
+            code: entry for code, entry in _PALETTE.items() if code != 2 or self.kind == "SIR"
+        }
+        draw_node_states(
+            ax,
+            self.graph,
+            self._layout,
+            codes,
+            palette,
+            title=f"{self.share('I'):.0%} compromised ({self.topology}, β = {self.beta:g}, μ = {self.mu:g})",
+        )

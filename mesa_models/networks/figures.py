@@ -36,7 +36,9 @@ def _frame(frame: pd.DataFrame, columns: Sequence[str], owner: str) -> pd.DataFr
         raise TypeError(f"{owner}: expected a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{owner}: the table lacks column {missing[0]!r}; it has {', '.join(map(str, frame.columns))}")
+        raise ValueError(
+            f"{owner}: the table lacks column {missing[0]!r}; it has {', '.join(map(str, frame.columns))}"
+        )
     return frame
 
 
@@ -45,16 +47,31 @@ def cascade_snapshots(model, steps: Sequence[int], *, width: float = 3.2) -> plt
     """Draw ``model`` (anything with ``draw_state``, ``step`` and ``steps``) after each of the
     given step counts, one panel per count (counts must increase)."""
     if not hasattr(model, "draw_state") or not hasattr(model, "step"):
-        raise TypeError(f"cascade_snapshots(): parameter 'model' got {type(model).__name__}; expected a model with draw_state")
+        raise TypeError(
+            f"cascade_snapshots(): parameter 'model' got {type(model).__name__}; expected a model with draw_state"
+        )
     if isinstance(steps, str | bytes) or not hasattr(steps, "__iter__"):
-        raise TypeError(f"cascade_snapshots(): parameter 'steps' got {steps!r}; expected a list of step counts")
+        raise TypeError(
+            f"cascade_snapshots(): parameter 'steps' got {steps!r}; expected a list of step counts"
+        )
     steps = list(steps)
-    if any(not isinstance(t, int | np.integer) or isinstance(t, bool) for t in steps) or len(steps) > 12 or any(
-            t > model.steps + 10_000 for t in steps):
-        raise ValueError(f"cascade_snapshots(): parameter 'steps' got {steps!r}; allowed: up to 12 whole step counts, "
-                         "at most 10,000 ahead")
-    if any(b <= a for a, b in zip(steps, steps[1:], strict=False)) or not steps or steps[0] < model.steps:
-        raise ValueError(f"cascade_snapshots: parameter 'steps' got {steps!r}; allowed: increasing step counts from {model.steps}")
+    if (
+        any(not isinstance(t, int | np.integer) or isinstance(t, bool) for t in steps)
+        or len(steps) > 12
+        or any(t > model.steps + 10_000 for t in steps)
+    ):
+        raise ValueError(
+            f"cascade_snapshots(): parameter 'steps' got {steps!r}; allowed: up to 12 whole step counts, "
+            "at most 10,000 ahead"
+        )
+    if (
+        any(b <= a for a, b in zip(steps, steps[1:], strict=False))
+        or not steps
+        or steps[0] < model.steps
+    ):
+        raise ValueError(
+            f"cascade_snapshots: parameter 'steps' got {steps!r}; allowed: increasing step counts from {model.steps}"
+        )
     fig, axes = plt.subplots(1, len(steps), figsize=(width * len(steps), width + 0.4))
     for ax, target in zip(np.atleast_1d(axes), steps, strict=True):
         while model.steps < target:
@@ -79,10 +96,24 @@ def plot_cascade_window(
     frame = _frame(frame, ("z", "frequency", "mean_global_size"), "plot_cascade_window")
     ax = _axis(ax)
     if window is not None:
-        ax.axvspan(*window, color=COLORS["grey"], alpha=0.15, label="cascade condition holds (theory)")
-    ax.plot(frame["z"], frame["frequency"], "o-", color=COLORS["blue"], label="frequency of global cascades")
-    ax.plot(frame["z"], frame["mean_global_size"], "o", mfc="none", color=COLORS["vermillion"],
-            label="mean size of a global cascade")
+        ax.axvspan(
+            *window, color=COLORS["grey"], alpha=0.15, label="cascade condition holds (theory)"
+        )
+    ax.plot(
+        frame["z"],
+        frame["frequency"],
+        "o-",
+        color=COLORS["blue"],
+        label="frequency of global cascades",
+    )
+    ax.plot(
+        frame["z"],
+        frame["mean_global_size"],
+        "o",
+        mfc="none",
+        color=COLORS["vermillion"],
+        label="mean size of a global cascade",
+    )
     ax.set_xlabel("mean degree z (neighbours per agent)")
     ax.set_ylabel("share of runs / share of agents")
     ax.set_ylim(-0.02, 1.05)
@@ -122,9 +153,17 @@ def plot_patching(frame: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     (a table from :func:`~mesa_models.networks.contagion_fast.patching_effect`)."""
     frame = _frame(frame, ("strategy", "patched_share", "prevalence"), "plot_patching")
     ax = _axis(ax)
-    for (strategy, part), colour, marker in zip(frame.groupby("strategy", sort=False), PALETTE, "os", strict=False):
+    for (strategy, part), colour, marker in zip(
+        frame.groupby("strategy", sort=False), PALETTE, "os", strict=False
+    ):
         label = {"random": "patch random agents", "hubs": "patch the hubs"}.get(strategy, strategy)
-        ax.plot(100 * part["patched_share"], part["prevalence"], marker=marker, color=colour, label=label)
+        ax.plot(
+            100 * part["patched_share"],
+            part["prevalence"],
+            marker=marker,
+            color=colour,
+            label=label,
+        )
     ax.set_xlabel("agents patched before the start (% of all agents)")
     ax.set_ylabel("share of agents compromised (steady state)")
     ax.set_ylim(bottom=0)
@@ -134,8 +173,18 @@ def plot_patching(frame: pd.DataFrame, *, ax: plt.Axes | None = None, title: str
     return ax
 
 
-@validate_arguments(floor=Param("floor", 1e-6, "smallest probability drawn", "probability", low=0, high=1,
-                                low_open=True, high_open=True))
+@validate_arguments(
+    floor=Param(
+        "floor",
+        1e-6,
+        "smallest probability drawn",
+        "probability",
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+    )
+)
 def plot_failure_distributions(
     distributions: Mapping[str, np.ndarray],
     *,

@@ -68,7 +68,9 @@ def seed_int(name: str) -> Callable[[Any, str], int]:
 
     def rule(value: Any, owner: str) -> int:
         if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected an integer seed >= 0")
+            raise TypeError(
+                f"{owner}: parameter {name!r} got {value!r}; expected an integer seed >= 0"
+            )
         if value < 0:
             raise ValueError(f"{owner}: parameter {name!r} got {value!r}; allowed: an integer >= 0")
         return int(value)
@@ -97,7 +99,9 @@ def check_edges(edges: Any, n: int, owner: str, name: str = "edges") -> np.ndarr
     if array.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != 2:
-        raise ValueError(f"{owner}: parameter {name!r} must be integer pairs of shape (m, 2), got {show_shape(array)}")
+        raise ValueError(
+            f"{owner}: parameter {name!r} must be integer pairs of shape (m, 2), got {show_shape(array)}"
+        )
     if array.min() < 0 or array.max() >= n:
         raise ValueError(f"{owner}: parameter {name!r} has endpoints outside 0..{n - 1}")
     return array.astype(np.int64, copy=False)
@@ -126,7 +130,13 @@ def random_edges(n: int, mean_degree: float, rng: np.random.Generator) -> np.nda
     The number of edges is Binomial(n(n-1)/2, p); given it, the edge set is a uniformly
     random set of that many distinct pairs.
     """
-    require(mean_degree <= max(n - 1, 0), "mean_degree", mean_degree, f"at most n - 1 = {n - 1}", "random_edges()")
+    require(
+        mean_degree <= max(n - 1, 0),
+        "mean_degree",
+        mean_degree,
+        f"at most n - 1 = {n - 1}",
+        "random_edges()",
+    )
     check_edge_budget(n, float(mean_degree), "random_edges()")
     if n < 2 or mean_degree == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -153,7 +163,9 @@ def _decode_pairs(codes: np.ndarray, n: int) -> np.ndarray:
     return np.column_stack([i, j])
 
 
-@validate_arguments(n=NODES, m=Param("m", 2, "links each newcomer makes", "links", low=1), rng=generator())
+@validate_arguments(
+    n=NODES, m=Param("m", 2, "links each newcomer makes", "links", low=1), rng=generator()
+)
 def scale_free_edges(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
     """Edges of a Barabási–Albert graph: a star of m + 1 nodes, then each newcomer links
     to m distinct nodes chosen with probability proportional to degree. Shape (edges, 2)."""
@@ -186,21 +198,44 @@ def scale_free_edges(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
     return edges
 
 
-@validate_arguments(topology=Param("topology", "random", "network kind", choices=TOPOLOGIES), n=NODES,
-                    mean_degree=MEAN_DEGREE, rng=generator())
-def build_edges(topology: str, n: int, mean_degree: float, rng: np.random.Generator, owner: str = "") -> np.ndarray:
+@validate_arguments(
+    topology=Param("topology", "random", "network kind", choices=TOPOLOGIES),
+    n=NODES,
+    mean_degree=MEAN_DEGREE,
+    rng=generator(),
+)
+def build_edges(
+    topology: str, n: int, mean_degree: float, rng: np.random.Generator, owner: str = ""
+) -> np.ndarray:
     """The edge list of a ``"random"`` or ``"scale-free"`` graph with the given mean degree.
 
     Scale-free graphs need an even mean degree (each newcomer brings mean_degree / 2 links).
     """
     where = owner or "build_edges()"
     if topology == "random":
-        require(mean_degree <= n - 1, "mean_degree", mean_degree, f"at most n_agents - 1 = {n - 1}", where)
+        require(
+            mean_degree <= n - 1,
+            "mean_degree",
+            mean_degree,
+            f"at most n_agents - 1 = {n - 1}",
+            where,
+        )
         return random_edges(n, mean_degree, rng)
-    require(float(mean_degree).is_integer() and int(mean_degree) % 2 == 0 and mean_degree >= 2, "mean_degree", mean_degree,
-            "for a scale-free graph an even integer >= 2 (each newcomer links to mean_degree / 2 agents)", where)
+    require(
+        float(mean_degree).is_integer() and int(mean_degree) % 2 == 0 and mean_degree >= 2,
+        "mean_degree",
+        mean_degree,
+        "for a scale-free graph an even integer >= 2 (each newcomer links to mean_degree / 2 agents)",
+        where,
+    )
     m = int(mean_degree) // 2
-    require(m < n, "mean_degree", mean_degree, f"for a scale-free graph less than 2 * n_agents = {2 * n}", where)
+    require(
+        m < n,
+        "mean_degree",
+        mean_degree,
+        f"for a scale-free graph less than 2 * n_agents = {2 * n}",
+        where,
+    )
     return scale_free_edges(n, m, rng)
 
 
@@ -220,8 +255,17 @@ def fast_csr(n: int, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     try:  # scipy's compiled counting sort: linear time
         from scipy.sparse import _sparsetools
 
-        _sparsetools.coo_tocsr(n, n, ends.size, ends, other, np.ones(ends.size, dtype=np.int8), indptr, indices,
-                               np.empty(ends.size, dtype=np.int8))
+        _sparsetools.coo_tocsr(
+            n,
+            n,
+            ends.size,
+            ends,
+            other,
+            np.ones(ends.size, dtype=np.int8),
+            indptr,
+            indices,
+            np.empty(ends.size, dtype=np.int8),
+        )
     except (ImportError, AttributeError, TypeError):  # pragma: no cover - other scipy builds
         order = np.argsort(ends, kind="stable")
         np.cumsum(np.bincount(ends, minlength=n), out=indptr[1:])
@@ -261,8 +305,11 @@ def network_layout(graph: nx.Graph) -> dict:
     components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), min(c)))
     giant = graph.subgraph(components[0]) if components else graph
     k = 1.8 / math.sqrt(max(giant.number_of_nodes(), 1))
-    pos = nx.spring_layout(giant, seed=7, k=k, iterations=60 if n <= 400 else 30) if giant.number_of_nodes() > 1 else {
-        node: np.zeros(2) for node in giant}
+    pos = (
+        nx.spring_layout(giant, seed=7, k=k, iterations=60 if n <= 400 else 30)
+        if giant.number_of_nodes() > 1
+        else {node: np.zeros(2) for node in giant}
+    )
     # The other, small pieces go on a ring around the giant component, piece by piece.
     rest = [node for component in components[1:] for node in sorted(component)]
     for index, node in enumerate(rest):
@@ -290,13 +337,28 @@ def draw_node_states(
     draw_network(ax, graph, pos, [palette[int(c)][0] for c in codes], node_size=size)
     ring = [node for node in highlight if node in pos]
     if ring:
-        nx.draw_networkx_nodes(graph, pos, nodelist=ring, ax=ax, node_color="none", edgecolors=COLORS["black"],
-                               node_size=size * 2.2, linewidths=1.2)
+        nx.draw_networkx_nodes(
+            graph,
+            pos,
+            nodelist=ring,
+            ax=ax,
+            node_color="none",
+            edgecolors=COLORS["black"],
+            node_size=size * 2.2,
+            linewidths=1.2,
+        )
     handles = [
         plt.Line2D([], [], marker="o", linestyle="", color=colour, label=label)
         for code, (colour, label) in palette.items()
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), fontsize=8,
-              handletextpad=0.2, columnspacing=0.8)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=len(handles),
+        fontsize=8,
+        handletextpad=0.2,
+        columnspacing=0.8,
+    )
     if title:
         ax.set_title(title)

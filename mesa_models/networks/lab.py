@@ -97,7 +97,11 @@ def check_exercise_1(adopts: Callable[[int, int, float], bool]) -> Verdict:
         ref = WattsCascade(rng=3, n_agents=120, mean_degree=2.5)
         mine.run_for(8)
         ref.run_for(8)
-        expect_equal(mine.adopted_share(), ref.adopted_share(), "the share adopted after 8 steps of WattsCascade with your rule")
+        expect_equal(
+            mine.adopted_share(),
+            ref.adopted_share(),
+            "the share adopted after 8 steps of WattsCascade with your rule",
+        )
 
     return run_check(
         "Exercise 1 — the adoption rule",
@@ -133,7 +137,9 @@ def check_exercise_2(upper_edge: Callable[[float, int], float]) -> Verdict:
     def test() -> None:
         expect_type(upper_edge, "callable", "what you passed")
         expect_matches(upper_edge, reference_upper_edge, EDGE_CASES)
-        expect_reproducible(lambda seed: upper_edge(0.18, seed), "upper_edge(0.18, seed)", seeds=(0, 2))
+        expect_reproducible(
+            lambda seed: upper_edge(0.18, seed), "upper_edge(0.18, seed)", seeds=(0, 2)
+        )
 
     return run_check(
         "Exercise 2 — the upper edge of the cascade window",
@@ -153,7 +159,9 @@ def _lab_graph(n: int, seed: int) -> nx.Graph:
     return to_networkx(n, build_edges("scale-free", n, 4, np.random.default_rng(seed), "lab_graph"))
 
 
-@validate_arguments(n=Param("n", 1000, "agents", "agents", low=10, high=100_000), seed=seed_int("seed"))
+@validate_arguments(
+    n=Param("n", 1000, "agents", "agents", low=10, high=100_000), seed=seed_int("seed")
+)
 def lab_graph(n: int = 1000, seed: int = 0) -> nx.Graph:
     """A Barabási–Albert graph with mean degree 4 (a fresh copy each call)."""
     return _lab_graph(n, seed).copy()
@@ -168,13 +176,21 @@ def centrality(graph: nx.Graph, patched: Sequence[int] = ()) -> np.ndarray:
     of the network, which sets its SIS epidemic threshold (about 1 / eigenvalue).
     """
     if not isinstance(graph, nx.Graph):
-        raise TypeError(f"centrality(): parameter 'graph' got {type(graph).__name__}; expected a networkx.Graph")
+        raise TypeError(
+            f"centrality(): parameter 'graph' got {type(graph).__name__}; expected a networkx.Graph"
+        )
     n = graph.number_of_nodes()
     mask = np.zeros(n, dtype=bool)
     nodes = list(patched)
-    bad = [v for v in nodes if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n]
+    bad = [
+        v
+        for v in nodes
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < n
+    ]
     if bad:
-        raise ValueError(f"centrality(): parameter 'patched' contains {bad[0]!r}; allowed: agent numbers 0..{n - 1}")
+        raise ValueError(
+            f"centrality(): parameter 'patched' contains {bad[0]!r}; allowed: agent numbers 0..{n - 1}"
+        )
     mask[np.asarray(nodes, dtype=np.int64)] = True
     edges = np.array(list(graph.edges), dtype=np.int64).reshape(-1, 2)
     edges = edges[~(mask[edges[:, 0]] | mask[edges[:, 1]])]
@@ -196,10 +212,17 @@ def centrality(graph: nx.Graph, patched: Sequence[int] = ()) -> np.ndarray:
 
 
 @validate_arguments(budget=Param("budget", 10, "agents to patch", "agents", low=0))
-def reference_patches(graph: nx.Graph, budget: int, rng: np.random.Generator | None = None) -> list[int]:
+def reference_patches(
+    graph: nx.Graph, budget: int, rng: np.random.Generator | None = None
+) -> list[int]:
     """Greedy: patch the most central agent, recompute centrality, repeat."""
-    require(budget <= graph.number_of_nodes(), "budget", budget, f"at most {graph.number_of_nodes()} agents",
-            "reference_patches()")
+    require(
+        budget <= graph.number_of_nodes(),
+        "budget",
+        budget,
+        f"at most {graph.number_of_nodes()} agents",
+        "reference_patches()",
+    )
     patched: list[int] = []
     for _ in range(budget):
         score = centrality(graph, patched)
@@ -212,7 +235,9 @@ def _edge_set(graph: nx.Graph) -> set[tuple[int, int]]:
     return {(min(u, v), max(u, v)) for u, v in graph.edges}
 
 
-def check_exercise_3(choose: Callable[[nx.Graph, int, np.random.Generator], Sequence[int]]) -> Verdict:
+def check_exercise_3(
+    choose: Callable[[nx.Graph, int, np.random.Generator], Sequence[int]],
+) -> Verdict:
     """A patch policy that lowers the network's largest eigenvalue (raises its epidemic
     threshold) more than patching random agents or the highest-degree agents."""
 
@@ -223,26 +248,49 @@ def check_exercise_3(choose: Callable[[nx.Graph, int, np.random.Generator], Sequ
             before = _edge_set(graph)
             label = f"{getattr(choose, '__name__', 'your function')}(lab_graph({n}, {seed}), {budget}, rng)"
             chosen = choose(graph, budget, np.random.default_rng(0))
-            expect(_edge_set(graph) == before and graph.number_of_nodes() == n,
-                   f"{label} changed the graph it was given; work on graph.copy() and leave the argument as it was")
-            expect(not isinstance(chosen, str | bytes) and hasattr(chosen, "__iter__"),
-                   f"{label} should return a list of {budget} agent numbers, got {show(chosen)}")
+            expect(
+                _edge_set(graph) == before and graph.number_of_nodes() == n,
+                f"{label} changed the graph it was given; work on graph.copy() and leave the argument as it was",
+            )
+            expect(
+                not isinstance(chosen, str | bytes) and hasattr(chosen, "__iter__"),
+                f"{label} should return a list of {budget} agent numbers, got {show(chosen)}",
+            )
             nodes = list(chosen)
             for node in nodes:
                 expect_type(node, "integer", f"each agent number returned by {label}")
-            expect(len(nodes) == budget, f"{label} should return {budget} agents (the budget), got {len(nodes)}")
-            expect(len(set(nodes)) == budget, f"{label} returned some agents twice: {show(sorted(nodes))}")
-            expect(all(0 <= v < n for v in nodes), f"{label} returned agent numbers outside 0..{n - 1}")
+            expect(
+                len(nodes) == budget,
+                f"{label} should return {budget} agents (the budget), got {len(nodes)}",
+            )
+            expect(
+                len(set(nodes)) == budget,
+                f"{label} returned some agents twice: {show(sorted(nodes))}",
+            )
+            expect(
+                all(0 <= v < n for v in nodes), f"{label} returned agent numbers outside 0..{n - 1}"
+            )
             mine = spectral_radius(graph, nodes)
             hubs = spectral_radius(graph, hub_patches(graph, budget, np.random.default_rng(0)))
             rand = spectral_radius(graph, random_patches(graph, budget, np.random.default_rng(0)))
-            expect(mine < rand, f"{label}: largest eigenvalue {mine:.3f} is no lower than after patching {budget} random "
-                                f"agents ({rand:.3f})")
-            expect(mine < hubs - 1e-9, f"{label}: largest eigenvalue {mine:.3f} is no lower than after patching the {budget} "
-                                       f"highest-degree agents ({hubs:.3f}); you need to beat degree targeting")
+            expect(
+                mine < rand,
+                f"{label}: largest eigenvalue {mine:.3f} is no lower than after patching {budget} random "
+                f"agents ({rand:.3f})",
+            )
+            expect(
+                mine < hubs - 1e-9,
+                f"{label}: largest eigenvalue {mine:.3f} is no lower than after patching the {budget} "
+                f"highest-degree agents ({hubs:.3f}); you need to beat degree targeting",
+            )
         n, seed, budget = PATCH_CASES[0]
-        model = ContagionArray(graph=lab_graph(n, seed), patch_policy=choose, patch_budget=budget, rng=0)
-        expect(model.patched_nodes.size == budget, "ContagionArray(patch_policy=your function) should patch the budget")
+        model = ContagionArray(
+            graph=lab_graph(n, seed), patch_policy=choose, patch_budget=budget, rng=0
+        )
+        expect(
+            model.patched_nodes.size == budget,
+            "ContagionArray(patch_policy=your function) should patch the budget",
+        )
 
     return run_check(
         "Exercise 3 — whom to patch",
@@ -266,24 +314,38 @@ _RATES = tuple(rate for rate, _ in BASE_MODELS.values())
 _COSTS = tuple(cost for _, cost in BASE_MODELS.values())
 MIX_CASES = vary(
     {"failure_rates": _RATES, "costs": _COSTS, "budget": 1.5, "level": 0.5},
-    failure_rates=[(0.10, 0.05, 0.10, 0.15)],  # a frontier model that is no better: not worth its price
+    failure_rates=[
+        (0.10, 0.05, 0.10, 0.15)
+    ],  # a frontier model that is no better: not worth its price
     costs=[(4.0, 2.0, 1.5, 0.5)],
     budget=[2.0, 1.0],
     level=[0.3],
 )
 
 
-@validate_arguments(n_models=Param("n_models", 4, "base models", "models", low=1, high=12),
-                    step=Param("step", 0.1, "grid step of the shares", "fraction", low=0.01, high=1))
+@validate_arguments(
+    n_models=Param("n_models", 4, "base models", "models", low=1, high=12),
+    step=Param("step", 0.1, "grid step of the shares", "fraction", low=0.01, high=1),
+)
 @lru_cache(maxsize=16)
 def share_grid(n_models: int, step: float = 0.1) -> tuple[tuple[float, ...], ...]:
     """Every split of the agents across ``n_models`` base models in multiples of ``step``
     (``1 / step`` must be a whole number)."""
     units = int(round(1 / step))
-    require(abs(units * step - 1) < 1e-9, "step", step, "a number whose inverse is a whole number (0.1, 0.05, 0.25, ...)",
-            "share_grid()")
-    require(math.comb(units + n_models - 1, n_models - 1) <= 1_000_000, "n_models", n_models,
-            f"few enough models that the grid has at most 1,000,000 splits at step {step}", "share_grid()")
+    require(
+        abs(units * step - 1) < 1e-9,
+        "step",
+        step,
+        "a number whose inverse is a whole number (0.1, 0.05, 0.25, ...)",
+        "share_grid()",
+    )
+    require(
+        math.comb(units + n_models - 1, n_models - 1) <= 1_000_000,
+        "n_models",
+        n_models,
+        f"few enough models that the grid has at most 1,000,000 splits at step {step}",
+        "share_grid()",
+    )
     grid = []
     for cuts in itertools.combinations(range(units + n_models - 1), n_models - 1):
         parts = np.diff((-1, *cuts, units + n_models - 1)) - 1
@@ -292,7 +354,9 @@ def share_grid(n_models: int, step: float = 0.1) -> tuple[tuple[float, ...], ...
 
 
 @lru_cache(maxsize=32)
-def _best_mix(failure_rates: tuple[float, ...], costs: tuple[float, ...], budget: float, level: float) -> tuple[tuple[float, ...], float]:
+def _best_mix(
+    failure_rates: tuple[float, ...], costs: tuple[float, ...], budget: float, level: float
+) -> tuple[tuple[float, ...], float]:
     best: tuple[tuple[float, ...], float] | None = None
     for shares in share_grid(len(costs)):
         if mix_cost(shares, costs) > budget + 1e-9:
@@ -305,9 +369,13 @@ def _best_mix(failure_rates: tuple[float, ...], costs: tuple[float, ...], budget
     return best
 
 
-@validate_arguments(budget=Param("budget", 1.5, "average cost per agent", "cost", low=0),
-                    level=Param("level", 0.5, "share failing together", "fraction", low=0, high=1, low_open=True))
-def reference_mix(failure_rates: Sequence[float], costs: Sequence[float], budget: float, level: float = 0.5) -> list[float]:
+@validate_arguments(
+    budget=Param("budget", 1.5, "average cost per agent", "cost", low=0),
+    level=Param("level", 0.5, "share failing together", "fraction", low=0, high=1, low_open=True),
+)
+def reference_mix(
+    failure_rates: Sequence[float], costs: Sequence[float], budget: float, level: float = 0.5
+) -> list[float]:
     """The split on :func:`share_grid` with the lowest chance that at least ``level`` of
     the :data:`LAB_AGENTS` agents fail together, among splits costing at most ``budget``."""
     rates = check_rates(failure_rates, None, "reference_mix()")
@@ -318,14 +386,20 @@ def reference_mix(failure_rates: Sequence[float], costs: Sequence[float], budget
 
 def _costs(costs: Sequence[float], size: int) -> np.ndarray:
     if isinstance(costs, str | bytes) or not hasattr(costs, "__len__"):
-        raise TypeError(f"reference_mix(): parameter 'costs' got {costs!r}; expected a list of numbers")
+        raise TypeError(
+            f"reference_mix(): parameter 'costs' got {costs!r}; expected a list of numbers"
+        )
     array = np.asarray(costs, dtype=float)
     if array.shape != (size,) or np.isnan(array).any() or (array < 0).any():
-        raise ValueError(f"reference_mix(): parameter 'costs' got {list(costs)!r}; allowed: {size} non-negative numbers")
+        raise ValueError(
+            f"reference_mix(): parameter 'costs' got {list(costs)!r}; allowed: {size} non-negative numbers"
+        )
     return array
 
 
-def check_exercise_4(choose_mix: Callable[[Sequence[float], Sequence[float], float, float], Sequence[float]]) -> Verdict:
+def check_exercise_4(
+    choose_mix: Callable[[Sequence[float], Sequence[float], float, float], Sequence[float]],
+) -> Verdict:
     """A mix within budget whose chance of mass failure is as low as the best split on the
     0.1 grid."""
 
@@ -334,20 +408,39 @@ def check_exercise_4(choose_mix: Callable[[Sequence[float], Sequence[float], flo
         for case in MIX_CASES:
             label = "choose_mix(" + ", ".join(f"{k}={show(v, 30)}" for k, v in case.items()) + ")"
             got = call(choose_mix, *[list(v) if isinstance(v, tuple) else v for v in case.values()])
-            expect(not isinstance(got, str | bytes) and hasattr(got, "__len__"),
-                   f"{label} should return a list of shares, got {show(got)}")
+            expect(
+                not isinstance(got, str | bytes) and hasattr(got, "__len__"),
+                f"{label} should return a list of shares, got {show(got)}",
+            )
             shares = [expect_type(x, "number", f"each share returned by {label}") for x in got]
             k = len(case["costs"])
-            expect(len(shares) == k, f"{label} should return {k} shares (one per base model), got {len(shares)}")
-            expect(min(shares) >= -1e-12 and abs(sum(shares) - 1) < 1e-6,
-                   f"{label}: shares must be non-negative and sum to 1, got {show(shares)} (sum {sum(shares):.3f})")
+            expect(
+                len(shares) == k,
+                f"{label} should return {k} shares (one per base model), got {len(shares)}",
+            )
+            expect(
+                min(shares) >= -1e-12 and abs(sum(shares) - 1) < 1e-6,
+                f"{label}: shares must be non-negative and sum to 1, got {show(shares)} (sum {sum(shares):.3f})",
+            )
             cost = float(np.dot(shares, case["costs"]))
-            expect(cost <= case["budget"] + 1e-6, f"{label}: your mix costs {cost:.3f} per agent, over the budget {case['budget']}")
-            risk = mass_failure_probability(np.asarray(shares) / sum(shares), case["failure_rates"], LAB_AGENTS, level=case["level"])
-            best_shares, best = _best_mix(tuple(case["failure_rates"]), tuple(case["costs"]), case["budget"], case["level"])
-            expect(risk <= best + 1e-9,
-                   f"{label}: the chance that at least {case['level']:.0%} of the agents fail together is {risk:.4f} with your "
-                   f"mix {show(shares)}; a mix on the 0.1 grid within budget reaches {best:.4f}")
+            expect(
+                cost <= case["budget"] + 1e-6,
+                f"{label}: your mix costs {cost:.3f} per agent, over the budget {case['budget']}",
+            )
+            risk = mass_failure_probability(
+                np.asarray(shares) / sum(shares),
+                case["failure_rates"],
+                LAB_AGENTS,
+                level=case["level"],
+            )
+            best_shares, best = _best_mix(
+                tuple(case["failure_rates"]), tuple(case["costs"]), case["budget"], case["level"]
+            )
+            expect(
+                risk <= best + 1e-9,
+                f"{label}: the chance that at least {case['level']:.0%} of the agents fail together is {risk:.4f} with your "
+                f"mix {show(shares)}; a mix on the 0.1 grid within budget reaches {best:.4f}",
+            )
 
     return run_check(
         "Exercise 4 — a mix of base models under a budget",

@@ -62,7 +62,9 @@ MAX_AGENTS = 1_000_000
 
 def _sequence(values: Any, name: str, owner: str) -> np.ndarray:
     if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
-        raise TypeError(f"{owner}: parameter {name!r} got {values!r}; expected a list of numbers, one per base model")
+        raise TypeError(
+            f"{owner}: parameter {name!r} got {values!r}; expected a list of numbers, one per base model"
+        )
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
         array = values
     else:
@@ -71,7 +73,9 @@ def _sequence(values: Any, name: str, owner: str) -> np.ndarray:
                 raise TypeError(f"{owner}: parameter {name!r} contains {value!r}; expected numbers")
         array = np.asarray(values, dtype=float)
     if array.ndim != 1 or array.size == 0 or np.isnan(array).any():
-        raise ValueError(f"{owner}: parameter {name!r} got {values!r}; allowed: a non-empty list of numbers")
+        raise ValueError(
+            f"{owner}: parameter {name!r} got {values!r}; allowed: a non-empty list of numbers"
+        )
     return array.astype(float, copy=False)
 
 
@@ -79,32 +83,53 @@ def check_shares(shares: Any, owner: str = "", name: str = "shares") -> np.ndarr
     """``shares`` as a float array: non-negative, summing to 1."""
     array = _sequence(shares, name, owner)
     if (array < 0).any() or abs(array.sum() - 1) > 1e-9:
-        raise ValueError(f"{owner}: parameter {name!r} got {np.round(array, 6).tolist()!r}; allowed: non-negative numbers that sum to 1")
+        raise ValueError(
+            f"{owner}: parameter {name!r} got {np.round(array, 6).tolist()!r}; allowed: non-negative numbers that sum to 1"
+        )
     return array
 
 
-def check_rates(rates: Any, size: int | None = None, owner: str = "", name: str = "failure_rates") -> np.ndarray:
+def check_rates(
+    rates: Any, size: int | None = None, owner: str = "", name: str = "failure_rates"
+) -> np.ndarray:
     """``rates`` as a float array of probabilities (of length ``size`` if given)."""
     array = _sequence(rates, name, owner)
     if ((array < 0) | (array > 1)).any():
-        raise ValueError(f"{owner}: parameter {name!r} got {array.tolist()!r}; allowed: probabilities in [0, 1]")
+        raise ValueError(
+            f"{owner}: parameter {name!r} got {array.tolist()!r}; allowed: probabilities in [0, 1]"
+        )
     if size is not None and array.size != size:
-        raise ValueError(f"{owner}: parameter {name!r} has {array.size} entries; allowed: one per base model ({size})")
+        raise ValueError(
+            f"{owner}: parameter {name!r} has {array.size} entries; allowed: one per base model ({size})"
+        )
     return array
 
 
 AGENTS = Param("n_agents", 100, "agents", "agents", low=1, high=MAX_AGENTS)
-PROBABILITY = {name: Param(name, 0.0, doc, "probability", low=0, high=1) for name, doc in (
-    ("common_shock", "chance an input defeats every base model"),
-    ("agent_error", "chance an agent fails on its own"),
-)}
-LEVEL = Param("level", 0.5, "share of agents failing together that counts as mass failure", "fraction", low=0, high=1, low_open=True)
+PROBABILITY = {
+    name: Param(name, 0.0, doc, "probability", low=0, high=1)
+    for name, doc in (
+        ("common_shock", "chance an input defeats every base model"),
+        ("agent_error", "chance an agent fails on its own"),
+    )
+}
+LEVEL = Param(
+    "level",
+    0.5,
+    "share of agents failing together that counts as mass failure",
+    "fraction",
+    low=0,
+    high=1,
+    low_open=True,
+)
 
 
 def _rates(value: Any, owner: str) -> Any:
     """``failure_rates``: one probability for every base model, or a list of them."""
     if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
-        return Param("failure_rates", 0.1, "chance a base model fails", "probability", low=0, high=1).validate(value, owner)
+        return Param(
+            "failure_rates", 0.1, "chance a base model fails", "probability", low=0, high=1
+        ).validate(value, owner)
     return check_rates(value, None, owner)
 
 
@@ -128,12 +153,18 @@ def mix_cost(shares: Sequence[float], costs: Sequence[float]) -> float:
     shares = check_shares(shares, "mix_cost")
     costs = _sequence(costs, "costs", "mix_cost")
     if costs.size != shares.size:
-        raise ValueError(f"mix_cost: parameter 'costs' has {costs.size} entries; allowed: one per base model ({shares.size})")
+        raise ValueError(
+            f"mix_cost: parameter 'costs' has {costs.size} entries; allowed: one per base model ({shares.size})"
+        )
     return float(np.dot(shares, costs))
 
 
-@validate_arguments(failure_rates=_rates, n_agents=AGENTS, common_shock=PROBABILITY["common_shock"],
-                    agent_error=PROBABILITY["agent_error"])
+@validate_arguments(
+    failure_rates=_rates,
+    n_agents=AGENTS,
+    common_shock=PROBABILITY["common_shock"],
+    agent_error=PROBABILITY["agent_error"],
+)
 def failure_distribution(
     shares: Sequence[float],
     failure_rates: Sequence[float] | float,
@@ -151,12 +182,23 @@ def failure_distribution(
     """
     owner = "failure_distribution()"
     shares = check_shares(shares, owner)
-    rates = np.full(shares.size, failure_rates) if isinstance(failure_rates, float) else check_rates(failure_rates, shares.size, owner)
+    rates = (
+        np.full(shares.size, failure_rates)
+        if isinstance(failure_rates, float)
+        else check_rates(failure_rates, shares.size, owner)
+    )
     if agent_error > 0 and n_agents > MAX_EXACT_AGENTS:
-        raise ValueError(f"{owner}: parameter 'n_agents' got {n_agents}; allowed with agent_error > 0: at most {MAX_EXACT_AGENTS:,} "
-                         f"(the exact convolution needs ~n_agents^2 = {n_agents**2:,} operations)")
-    require(shares.size * n_agents <= 100_000_000, "n_agents", n_agents,
-            f"at most {100_000_000 // shares.size:,} for {shares.size} base models (work ~ models x agents)", owner)
+        raise ValueError(
+            f"{owner}: parameter 'n_agents' got {n_agents}; allowed with agent_error > 0: at most {MAX_EXACT_AGENTS:,} "
+            f"(the exact convolution needs ~n_agents^2 = {n_agents**2:,} operations)"
+        )
+    require(
+        shares.size * n_agents <= 100_000_000,
+        "n_agents",
+        n_agents,
+        f"at most {100_000_000 // shares.size:,} for {shares.size} base models (work ~ models x agents)",
+        owner,
+    )
     counts = agent_counts(shares, n_agents)
     dist = np.zeros(n_agents + 1)
     dist[0] = 1.0
@@ -178,8 +220,13 @@ def failure_distribution(
     return dist
 
 
-@validate_arguments(failure_rates=_rates, n_agents=AGENTS, level=LEVEL, common_shock=PROBABILITY["common_shock"],
-                    agent_error=PROBABILITY["agent_error"])
+@validate_arguments(
+    failure_rates=_rates,
+    n_agents=AGENTS,
+    level=LEVEL,
+    common_shock=PROBABILITY["common_shock"],
+    agent_error=PROBABILITY["agent_error"],
+)
 def mass_failure_probability(
     shares: Sequence[float],
     failure_rates: Sequence[float] | float,
@@ -191,7 +238,9 @@ def mass_failure_probability(
 ) -> float:
     """Exact probability that at least a share ``level`` of the agents fails on the same
     input (see :func:`failure_distribution`)."""
-    dist = failure_distribution(shares, failure_rates, n_agents, common_shock=common_shock, agent_error=agent_error)
+    dist = failure_distribution(
+        shares, failure_rates, n_agents, common_shock=common_shock, agent_error=agent_error
+    )
     failing = np.arange(dist.size) / (dist.size - 1)
     return float(np.clip(dist[failing >= level - 1e-12].sum(), 0.0, 1.0))
 
@@ -208,7 +257,9 @@ class Deployment(mesa.Agent):
     def fails(self) -> bool:
         """Does this agent fail on the current input?"""
         model = self.model
-        return bool(model.model_failed[self.base] or model.own_draws[self.index] < model.agent_error)
+        return bool(
+            model.model_failed[self.base] or model.own_draws[self.index] < model.agent_error
+        )
 
     def handle(self) -> None:
         self.failed = self.fails()
@@ -224,16 +275,62 @@ class Monoculture(RiskModel):
     """
 
     params = Params(
-        Param("n_agents", 100, "agents (each built on one base model)", "agents", low=1, high=100_000, widget_max=400, step=10),
-        Param("n_models", 1, "base models the agents are split across (evenly unless shares= is given)", "models",
-              low=1, high=1000, widget_max=20),
-        Param("failure_rate", 0.1, "chance that a base model fails on an input", "probability", low=0, high=1, step=0.01),
-        Param("common_shock", 0.0, "chance that an input defeats every base model at once (a shared blind spot)",
-              "probability", low=0, high=1, step=0.01),
-        Param("agent_error", 0.0, "chance that an agent fails on its own, whatever its base model does", "probability",
-              low=0, high=1, step=0.01),
-        Param("mass_level", 0.5, "a mass failure: at least this share of agents fails on the same input", "fraction",
-              low=0, high=1, low_open=True, step=0.05),
+        Param(
+            "n_agents",
+            100,
+            "agents (each built on one base model)",
+            "agents",
+            low=1,
+            high=100_000,
+            widget_max=400,
+            step=10,
+        ),
+        Param(
+            "n_models",
+            1,
+            "base models the agents are split across (evenly unless shares= is given)",
+            "models",
+            low=1,
+            high=1000,
+            widget_max=20,
+        ),
+        Param(
+            "failure_rate",
+            0.1,
+            "chance that a base model fails on an input",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "common_shock",
+            0.0,
+            "chance that an input defeats every base model at once (a shared blind spot)",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "agent_error",
+            0.0,
+            "chance that an agent fails on its own, whatever its base model does",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "mass_level",
+            0.5,
+            "a mass failure: at least this share of agents fails on the same input",
+            "fraction",
+            low=0,
+            high=1,
+            low_open=True,
+            step=0.05,
+        ),
     )
     reporters = {
         "failed": lambda m: m.failed_share(),
@@ -257,11 +354,19 @@ class Monoculture(RiskModel):
         if shares is not None:
             self.shares = check_shares(shares, owner)
             if "n_models" in params and params["n_models"] != self.shares.size:
-                raise ValueError(f"{owner}: parameter 'n_models' got {params['n_models']!r} but 'shares' lists {self.shares.size} "
-                                 "base models; allowed: leave n_models out or make them agree")
+                raise ValueError(
+                    f"{owner}: parameter 'n_models' got {params['n_models']!r} but 'shares' lists {self.shares.size} "
+                    "base models; allowed: leave n_models out or make them agree"
+                )
             self.n_models = self.param_values["n_models"] = int(self.shares.size)
         else:
-            require(self.n_models <= self.n_agents, "n_models", self.n_models, f"at most n_agents = {self.n_agents}", owner)
+            require(
+                self.n_models <= self.n_agents,
+                "n_models",
+                self.n_models,
+                f"at most n_agents = {self.n_agents}",
+                owner,
+            )
             self.shares = np.full(self.n_models, 1 / self.n_models)
         if failure_rates is not None:
             self.failure_rates = check_rates(failure_rates, self.n_models, owner)
@@ -269,7 +374,9 @@ class Monoculture(RiskModel):
             self.failure_rates = np.full(self.n_models, self.failure_rate)
         self.counts = agent_counts(self.shares, self.n_agents)
         bases = np.repeat(np.arange(self.n_models), self.counts)
-        self.deployments = [self.agent_class(self, index, int(base)) for index, base in enumerate(bases)]
+        self.deployments = [
+            self.agent_class(self, index, int(base)) for index, base in enumerate(bases)
+        ]
         self.model_failed = np.zeros(self.n_models, dtype=bool)
         self.own_draws = np.ones(self.n_agents)
         self.failures = 0
@@ -291,8 +398,13 @@ class Monoculture(RiskModel):
 
     def distribution(self) -> np.ndarray:
         """The exact distribution of the number of agents failing on one input."""
-        return failure_distribution(self.shares, self.failure_rates, self.n_agents,
-                                    common_shock=self.common_shock, agent_error=self.agent_error)
+        return failure_distribution(
+            self.shares,
+            self.failure_rates,
+            self.n_agents,
+            common_shock=self.common_shock,
+            agent_error=self.agent_error,
+        )
 
     def draw_state(self, ax: plt.Axes) -> None:
         """The agents as a grid of squares, grouped by base model: failed agents
@@ -304,8 +416,18 @@ class Monoculture(RiskModel):
         for agent in self.deployments:
             codes[agent.index] = 0 if agent.failed else 1 + agent.base % 2
         grid = codes.reshape(height, width)[::-1].T
-        cmap = mpl.colors.ListedColormap(["white", COLORS["vermillion"], COLORS["blue"], COLORS["sky"]])
-        draw_grid(ax, grid, cmap=cmap, vmin=-1.5, vmax=2.5,
-                  labels={0: "failed", 1: "works (model 1, 3, …)", 2: "works (model 2, 4, …)"})
+        cmap = mpl.colors.ListedColormap(
+            ["white", COLORS["vermillion"], COLORS["blue"], COLORS["sky"]]
+        )
+        draw_grid(
+            ax,
+            grid,
+            cmap=cmap,
+            vmin=-1.5,
+            vmax=2.5,
+            labels={0: "failed", 1: "works (model 1, 3, …)", 2: "works (model 2, 4, …)"},
+        )
         down = int(self.model_failed.sum()) if self.steps else 0
-        ax.set_title(f"{self.failed_share():.0%} failed; {down} of {self.n_models} base model(s) down")
+        ax.set_title(
+            f"{self.failed_share():.0%} failed; {down} of {self.n_models} base model(s) down"
+        )

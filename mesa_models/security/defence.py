@@ -64,7 +64,13 @@ from mesa_models.base import RiskModel
 from mesa_models.params import Param, Params, require
 from mesa_models.plotting import COLORS
 from mesa_models.security.infectious_jailbreak import BETA, GAMMA, draw_population, plain_seed
-from mesa_models.security.manifests import ALL_TOOLS, LEAST_PRIVILEGE, ROLES, blast_radius, validate_manifests
+from mesa_models.security.manifests import (
+    ALL_TOOLS,
+    LEAST_PRIVILEGE,
+    ROLES,
+    blast_radius,
+    validate_manifests,
+)
 
 __all__ = [
     "DEFENCE_PARAMS",
@@ -82,15 +88,63 @@ DEFENCE_PARAMS = Params(
     Param("n_agents", 200, "agents in the system", "agents", low=10, high=20_000, step=10),
     BETA,
     GAMMA,
-    Param("initial_infected", 4, "agents of segment 0 the adversary poisons before round 1", "agents", low=0, high=20_000),
+    Param(
+        "initial_infected",
+        4,
+        "agents of segment 0 the adversary poisons before round 1",
+        "agents",
+        low=0,
+        high=20_000,
+    ),
     Param("quarantine", True, "monitor agents and quarantine those it flags"),
-    Param("sensitivity", 1.5, "how far apart the monitor's scores for carriers and clean agents lie (d')", "standard deviations", low=0, high=5, step=0.1),
-    Param("threshold", 1.0, "alarm threshold on the monitor's score: lower catches more and idles more", "standard deviations", low=-3, high=5, step=0.05),
-    Param("quarantine_rounds", 3, "rounds a flagged agent stays isolated before its memory is purged", "rounds", low=1, high=50),
-    Param("capacity", 1.0, "share of all agents the quarantine can hold at once (the budget)", "fraction", low=0, high=1, step=0.01),
-    Param("least_privilege", False, "give each role only the tools its job needs (else every tool)"),
+    Param(
+        "sensitivity",
+        1.5,
+        "how far apart the monitor's scores for carriers and clean agents lie (d')",
+        "standard deviations",
+        low=0,
+        high=5,
+        step=0.1,
+    ),
+    Param(
+        "threshold",
+        1.0,
+        "alarm threshold on the monitor's score: lower catches more and idles more",
+        "standard deviations",
+        low=-3,
+        high=5,
+        step=0.05,
+    ),
+    Param(
+        "quarantine_rounds",
+        3,
+        "rounds a flagged agent stays isolated before its memory is purged",
+        "rounds",
+        low=1,
+        high=50,
+    ),
+    Param(
+        "capacity",
+        1.0,
+        "share of all agents the quarantine can hold at once (the budget)",
+        "fraction",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "least_privilege", False, "give each role only the tools its job needs (else every tool)"
+    ),
     Param("segments", 1, "groups that chat only among themselves", "segments", low=1, high=20),
-    Param("cross_traffic", 0.05, "chance an agent's chat this round crosses segments", "probability", low=0, high=1, step=0.01),
+    Param(
+        "cross_traffic",
+        0.05,
+        "chance an agent's chat this round crosses segments",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
 )
 
 
@@ -144,7 +198,9 @@ def critical_detection(beta: float, gamma: float) -> float:
     return max(0.0, 1 - 1 / factor)
 
 
-def role_blast_radii(least_privilege: bool, manifests: Mapping[str, Any] | None = None) -> dict[str, float]:
+def role_blast_radii(
+    least_privilege: bool, manifests: Mapping[str, Any] | None = None
+) -> dict[str, float]:
     """Blast radius of each role under the chosen manifests."""
     if manifests is None:
         manifests = LEAST_PRIVILEGE if least_privilege else ALL_TOOLS
@@ -153,11 +209,21 @@ def role_blast_radii(least_privilege: bool, manifests: Mapping[str, Any] | None 
 
 def _check_combination(model: Any, owner: str) -> None:
     """Constraints between parameters (shared by both engines)."""
-    require(model.segments <= model.n_agents // 2, "segments", model.segments,
-            f"at most n_agents / 2 = {model.n_agents // 2} (each segment needs a pair)", owner)
+    require(
+        model.segments <= model.n_agents // 2,
+        "segments",
+        model.segments,
+        f"at most n_agents / 2 = {model.n_agents // 2} (each segment needs a pair)",
+        owner,
+    )
     first = segment_sizes(model.n_agents, model.segments)[0]
-    require(model.initial_infected <= first, "initial_infected", model.initial_infected,
-            f"at most the size of segment 0 ({first} agents for n_agents={model.n_agents}, segments={model.segments})", owner)
+    require(
+        model.initial_infected <= first,
+        "initial_infected",
+        model.initial_infected,
+        f"at most the size of segment 0 ({first} agents for n_agents={model.n_agents}, segments={model.segments})",
+        owner,
+    )
 
 
 def segment_sizes(n_agents: int, segments: int) -> list[int]:
@@ -197,7 +263,9 @@ class DefenceAgent(mesa.Agent):
             verdict = self.model.monitor(self)
             if not isinstance(verdict, bool | np.bool_):
                 name = getattr(self.model.monitor, "__name__", "monitor")
-                raise ValueError(f"monitor {name!r} returned {verdict!r} for agent {self.index}; allowed: True or False")
+                raise ValueError(
+                    f"monitor {name!r} returned {verdict!r} for agent {self.index}; allowed: True or False"
+                )
             return bool(verdict)
         return self.score() > self.model.threshold
 
@@ -219,20 +287,32 @@ class DefenceModel(RiskModel):
         "active_infected": lambda m: m.count(lambda a: a.carrier and a.active) / m.n_agents,
         "quarantined": lambda m: m.count(lambda a: not a.active) / m.n_agents,
         "false_alarms": lambda m: m.new_false_alarms / m.n_agents,
-        "false_alarm_cost": lambda m: m.count(lambda a: not a.active and not a.carrier) / m.n_agents,
+        "false_alarm_cost": lambda m: (
+            m.count(lambda a: not a.active and not a.carrier) / m.n_agents
+        ),
         "harm": lambda m: m.round_harm / m.n_agents,
-        "cost": lambda m: (m.round_harm + m.count(lambda a: not a.active and not a.carrier)) / m.n_agents,
+        "cost": lambda m: (
+            (m.round_harm + m.count(lambda a: not a.active and not a.carrier)) / m.n_agents
+        ),
     }
     default_plots = ("infected", "quarantined")
     agent_class: ClassVar[type[DefenceAgent]] = DefenceAgent
 
-    def __init__(self, *, monitor: Callable[[DefenceAgent], bool] | None = None,
-                 manifests: Mapping[str, Any] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        monitor: Callable[[DefenceAgent], bool] | None = None,
+        manifests: Mapping[str, Any] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=plain_seed(rng), **params)
         owner = type(self).__name__
         _check_combination(self, owner)
         if monitor is not None and not callable(monitor):
-            raise TypeError(f"{owner}: parameter 'monitor' got {monitor!r}; expected a function agent -> True/False")
+            raise TypeError(
+                f"{owner}: parameter 'monitor' got {monitor!r}; expected a function agent -> True/False"
+            )
         self.monitor = monitor
         self.blast_radii = role_blast_radii(self.least_privilege, manifests)
         self.detection_rate, self.false_alarm_rate = monitor_rates(self.sensitivity, self.threshold)
@@ -310,4 +390,6 @@ def draw_defence_state(ax: plt.Axes, states: np.ndarray, step: int) -> None:
     """Agents as squares (segments are consecutive blocks), coloured by state."""
     states = np.asarray(states)
     infected = np.isin(states, (1, 3)).mean()
-    draw_population(ax, states, STATE_LABELS, STATE_COLORS, title=f"round {step}: {infected:.0%} infected")
+    draw_population(
+        ax, states, STATE_LABELS, STATE_COLORS, title=f"round {step}: {infected:.0%} infected"
+    )

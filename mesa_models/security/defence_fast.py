@@ -46,10 +46,25 @@ from mesa_models.security.defence import (
 from mesa_models.security.infectious_jailbreak import plain_seed
 from mesa_models.security.manifests import ROLES
 
-__all__ = ["REPORTERS", "DefenceArray", "DefenceRuns", "policy_outcome", "simulate_defence", "threshold_sweep"]
+__all__ = [
+    "REPORTERS",
+    "DefenceArray",
+    "DefenceRuns",
+    "policy_outcome",
+    "simulate_defence",
+    "threshold_sweep",
+]
 
 #: Reporter names, as in :class:`~mesa_models.security.defence.DefenceModel`.
-REPORTERS = ("infected", "active_infected", "quarantined", "false_alarms", "false_alarm_cost", "harm", "cost")
+REPORTERS = (
+    "infected",
+    "active_infected",
+    "quarantined",
+    "false_alarms",
+    "false_alarm_cost",
+    "harm",
+    "cost",
+)
 #: Refuse batches whose working arrays would pass about 400 MB.
 MAX_CELLS = 5_000_000
 
@@ -106,7 +121,11 @@ class _Batch:
         active = self.quarantine_left == 0
         self.round_harm = (self.carrier & active) @ self.blast
         rows, asking, answering = self._pairs(active)
-        infect = self.carrier[rows, asking] & ~self.carrier[rows, answering] & (rng.random(rows.size) < p.beta)
+        infect = (
+            self.carrier[rows, asking]
+            & ~self.carrier[rows, answering]
+            & (rng.random(rows.size) < p.beta)
+        )
         self.carrier[rows[infect], answering[infect]] = True
         self.carrier &= ~(carried & (rng.random((self.runs, n)) < p.gamma))
         held = self.quarantine_left > 0
@@ -127,7 +146,9 @@ class _Batch:
         is_start[:, 1:] = pools[:, 1:] != pools[:, :-1]
         rank = position - np.maximum.accumulate(np.where(is_start, position, 0), axis=1)
         first = np.zeros(pools.shape, dtype=bool)
-        first[:, :-1] = (rank[:, :-1] % 2 == 0) & (pools[:, 1:] == pools[:, :-1]) & (pools[:, :-1] < p.segments)
+        first[:, :-1] = (
+            (rank[:, :-1] % 2 == 0) & (pools[:, 1:] == pools[:, :-1]) & (pools[:, :-1] < p.segments)
+        )
         rows, cols = np.nonzero(first)
         return rows, order[rows, cols], order[rows, cols + 1]
 
@@ -155,7 +176,9 @@ class DefenceRuns:
         return frame
 
 
-def simulate_defence(rounds: int = 100, runs: int = 8, *, rng: Any = None, **params: Any) -> DefenceRuns:
+def simulate_defence(
+    rounds: int = 100, runs: int = 8, *, rng: Any = None, **params: Any
+) -> DefenceRuns:
     """Run ``runs`` independent copies of the defence model for ``rounds`` rounds.
 
     ``params`` are those of :data:`~mesa_models.security.defence.DEFENCE_PARAMS`; ``rng``
@@ -168,12 +191,22 @@ def simulate_defence(rounds: int = 100, runs: int = 8, *, rng: Any = None, **par
             raise TypeError(f"{owner}: parameter {name!r} got {value!r}; expected an integer >= 1")
         require(value >= 1, name, value, "an integer >= 1", owner)
     p = _resolve(params, owner)
-    require(runs * p.n_agents <= MAX_CELLS, "runs", runs,
-            f"runs x n_agents at most {MAX_CELLS:,} ({runs:,} x {p.n_agents:,} agents would need about "
-            f"{runs * p.n_agents * 80 / 1e6:,.0f} MB of working arrays); split the batch", owner)
-    require(runs * (rounds + 1) <= MAX_CELLS, "rounds", rounds,
-            f"runs x (rounds + 1) at most {MAX_CELLS:,} ({runs:,} x {rounds + 1:,} recorded values per reporter would "
-            f"need about {runs * (rounds + 1) * 8 * len(REPORTERS) / 1e6:,.0f} MB); fewer rounds or runs", owner)
+    require(
+        runs * p.n_agents <= MAX_CELLS,
+        "runs",
+        runs,
+        f"runs x n_agents at most {MAX_CELLS:,} ({runs:,} x {p.n_agents:,} agents would need about "
+        f"{runs * p.n_agents * 80 / 1e6:,.0f} MB of working arrays); split the batch",
+        owner,
+    )
+    require(
+        runs * (rounds + 1) <= MAX_CELLS,
+        "rounds",
+        rounds,
+        f"runs x (rounds + 1) at most {MAX_CELLS:,} ({runs:,} x {rounds + 1:,} recorded values per reporter would "
+        f"need about {runs * (rounds + 1) * 8 * len(REPORTERS) / 1e6:,.0f} MB); fewer rounds or runs",
+        owner,
+    )
     batch = _Batch(p, int(runs), np.random.default_rng(rng))
     series = {name: np.empty((runs, rounds + 1)) for name in REPORTERS}
     for t in range(rounds + 1):
@@ -222,7 +255,9 @@ class DefenceArray(RiskModel):
 
 def _seed_list(seeds: Iterable[int], owner: str) -> list[int]:
     if isinstance(seeds, str) or not isinstance(seeds, Iterable):
-        raise TypeError(f"{owner}: parameter 'seeds' got {seeds!r}; expected a list of integer seeds")
+        raise TypeError(
+            f"{owner}: parameter 'seeds' got {seeds!r}; expected a list of integer seeds"
+        )
     seeds = list(seeds)
     require(len(seeds) > 0, "seeds", seeds, "at least one seed", owner)
     for seed in seeds:
@@ -231,7 +266,9 @@ def _seed_list(seeds: Iterable[int], owner: str) -> list[int]:
     return [int(s) for s in seeds]
 
 
-def policy_outcome(rounds: int = 100, seeds: Iterable[int] = range(8), last: int = 20, **params: Any) -> dict[str, float]:
+def policy_outcome(
+    rounds: int = 100, seeds: Iterable[int] = range(8), last: int = 20, **params: Any
+) -> dict[str, float]:
     """Summarise a policy: a batch of ``len(seeds)`` runs of ``rounds`` rounds, seeded with
     the list ``seeds`` (same list, same outcome). Returns ``infected`` (share infected, mean over the last ``last`` rounds and the
     runs) with its standard error ``infected_se``, ``peak`` (mean of the runs' highest
@@ -241,13 +278,22 @@ def policy_outcome(rounds: int = 100, seeds: Iterable[int] = range(8), last: int
     seeds = _seed_list(seeds, owner)
     if isinstance(last, bool) or not isinstance(last, int | np.integer):
         raise TypeError(f"{owner}: parameter 'last' got {last!r}; expected an integer")
-    require(isinstance(rounds, int | np.integer) and not isinstance(rounds, bool) and 1 <= last <= rounds, "last", last,
-            f"an integer in [1, rounds={rounds!r}]", owner)
+    require(
+        isinstance(rounds, int | np.integer)
+        and not isinstance(rounds, bool)
+        and 1 <= last <= rounds,
+        "last",
+        last,
+        f"an integer in [1, rounds={rounds!r}]",
+        owner,
+    )
     result = simulate_defence(rounds, len(seeds), rng=np.random.SeedSequence(seeds), **params)
     late = result["infected"][:, -last:].mean(axis=1)
     summary = {
         "infected": float(late.mean()),
-        "infected_se": float(late.std(ddof=1) / math.sqrt(len(late))) if len(late) > 1 else float("nan"),
+        "infected_se": float(late.std(ddof=1) / math.sqrt(len(late)))
+        if len(late) > 1
+        else float("nan"),
         "peak": float(result["infected"].max(axis=1).mean()),
     }
     for name in ("false_alarm_cost", "harm", "cost", "quarantined"):
@@ -255,15 +301,22 @@ def policy_outcome(rounds: int = 100, seeds: Iterable[int] = range(8), last: int
     return summary
 
 
-def threshold_sweep(thresholds: Iterable[float], rounds: int = 100, seeds: Iterable[int] = range(8), last: int = 20,
-                    **params: Any) -> pd.DataFrame:
+def threshold_sweep(
+    thresholds: Iterable[float],
+    rounds: int = 100,
+    seeds: Iterable[int] = range(8),
+    last: int = 20,
+    **params: Any,
+) -> pd.DataFrame:
     """:func:`policy_outcome` for each threshold: one row per threshold (the index), with
     the monitor's detection and false-alarm rates."""
     sensitivity = params.get("sensitivity", DEFENCE_PARAMS["sensitivity"].default)
     rows = {}
     for threshold in thresholds:
         outcome = policy_outcome(rounds, seeds, last, threshold=threshold, **params)
-        outcome["detection_rate"], outcome["false_alarm_rate"] = monitor_rates(sensitivity, threshold)
+        outcome["detection_rate"], outcome["false_alarm_rate"] = monitor_rates(
+            sensitivity, threshold
+        )
         rows[float(threshold)] = outcome
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "threshold"

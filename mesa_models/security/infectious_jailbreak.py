@@ -84,16 +84,54 @@ __all__ = [
 #: The adversarial memory item.
 VIRUS = "virus"
 
-BETA = Param("beta", 0.8, "chance a carrier that asks retrieves and passes on the virus (the paper's β)", "probability", low=0, high=1, step=0.01)
-GAMMA = Param("gamma", 0.1, "chance a carrier forgets the virus in a round (the paper's γ)", "probability", low=0, high=1, step=0.01)
+BETA = Param(
+    "beta",
+    0.8,
+    "chance a carrier that asks retrieves and passes on the virus (the paper's β)",
+    "probability",
+    low=0,
+    high=1,
+    step=0.01,
+)
+GAMMA = Param(
+    "gamma",
+    0.1,
+    "chance a carrier forgets the virus in a round (the paper's γ)",
+    "probability",
+    low=0,
+    high=1,
+    step=0.01,
+)
 
 #: Parameters of the agent model (the NumPy engine reuses beta and gamma).
 INFECTION_PARAMS = Params(
-    Param("n_agents", 256, "agents chatting in random pairs each round (even)", "agents", low=2, high=10_000, step=2),
+    Param(
+        "n_agents",
+        256,
+        "agents chatting in random pairs each round (even)",
+        "agents",
+        low=2,
+        high=10_000,
+        step=2,
+    ),
     BETA,
     GAMMA,
-    Param("initial_infected", 1, "agents whose memory the adversary poisons before round 1", "agents", low=0, high=10_000),
-    Param("memory_size", 10, "benign notes an agent keeps (oldest dropped first; the virus is never crowded out)", "items", low=1, high=1000),
+    Param(
+        "initial_infected",
+        1,
+        "agents whose memory the adversary poisons before round 1",
+        "agents",
+        low=0,
+        high=10_000,
+    ),
+    Param(
+        "memory_size",
+        10,
+        "benign notes an agent keeps (oldest dropped first; the virus is never crowded out)",
+        "items",
+        low=1,
+        high=1000,
+    ),
 )
 
 
@@ -136,11 +174,19 @@ def expected_next(c: float, beta: float, gamma: float, n_agents: int | None = No
 MAX_RECURRENCE_ROUNDS = 1_000_000
 
 
-def recurrence(c0: float, beta: float, gamma: float, rounds: int, n_agents: int | None = None) -> np.ndarray:
+def recurrence(
+    c0: float, beta: float, gamma: float, rounds: int, n_agents: int | None = None
+) -> np.ndarray:
     """The recurrence iterated from ``c0``: an array of ``rounds + 1`` shares (``c0`` first)."""
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral) or rounds < 0:
         raise ValueError(f"recurrence: parameter 'rounds' got {rounds!r}; allowed: an integer >= 0")
-    require(rounds <= MAX_RECURRENCE_ROUNDS, "rounds", rounds, f"an integer <= {MAX_RECURRENCE_ROUNDS:,}", "recurrence")
+    require(
+        rounds <= MAX_RECURRENCE_ROUNDS,
+        "rounds",
+        rounds,
+        f"an integer <= {MAX_RECURRENCE_ROUNDS:,}",
+        "recurrence",
+    )
     shares = [_probability(c0, "c0", "recurrence")]
     for _ in range(int(rounds)):
         shares.append(expected_next(shares[-1], beta, gamma, n_agents))
@@ -175,18 +221,34 @@ def ode_rounds(n_agents: int, beta: float, gamma: float, target: float) -> float
     gamma = _probability(gamma, "gamma", "ode_rounds")
     target = _probability(target, "target", "ode_rounds")
     r = beta - 2 * gamma
-    require(r > 0, "beta", beta, f"more than 2 * gamma = {2 * gamma:g} (otherwise the virus dies out)", "ode_rounds")
+    require(
+        r > 0,
+        "beta",
+        beta,
+        f"more than 2 * gamma = {2 * gamma:g} (otherwise the virus dies out)",
+        "ode_rounds",
+    )
     top = plateau(beta, gamma)
-    require(1 / n < target < top, "target", target, f"between 1/N = {1 / n:.3g} and the plateau {top:.4g}", "ode_rounds")
+    require(
+        1 / n < target < top,
+        "target",
+        target,
+        f"between 1/N = {1 / n:.3g} and the plateau {top:.4g}",
+        "ode_rounds",
+    )
     return 2 / r * (math.log(n) + math.log(target * r / (r - target * beta)))
 
 
-def recurrence_rounds(n_agents: int, beta: float, gamma: float, target: float, max_rounds: int = 100_000) -> int | None:
+def recurrence_rounds(
+    n_agents: int, beta: float, gamma: float, target: float, max_rounds: int = 100_000
+) -> int | None:
     """Rounds for the expected recurrence (with the finite-N factor), started from one
     carrier among ``n_agents``, to reach share ``target``; ``None`` if it never does."""
     n = _population(n_agents, "recurrence_rounds")
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, numbers.Integral):
-        raise TypeError(f"recurrence_rounds: parameter 'max_rounds' got {max_rounds!r}; expected an integer >= 0")
+        raise TypeError(
+            f"recurrence_rounds: parameter 'max_rounds' got {max_rounds!r}; expected an integer >= 0"
+        )
     require(max_rounds >= 0, "max_rounds", max_rounds, "an integer >= 0", "recurrence_rounds")
     max_rounds = int(max_rounds)
     target = _probability(target, "target", "recurrence_rounds")
@@ -198,8 +260,6 @@ def recurrence_rounds(n_agents: int, beta: float, gamma: float, target: float, m
             return None
         c = nxt
     return rounds
-
-
 
 
 # -- the agent model -------------------------------------------------------------------------------
@@ -257,11 +317,24 @@ class InfectiousJailbreak(RiskModel):
     def __init__(self, *, rng: Any = None, **params: Any) -> None:
         super().__init__(rng=plain_seed(rng), **params)
         owner = type(self).__name__
-        require(self.n_agents % 2 == 0, "n_agents", self.n_agents, "an even number (agents chat in pairs)", owner)
-        require(self.initial_infected <= self.n_agents, "initial_infected", self.initial_infected,
-                f"at most n_agents = {self.n_agents}", owner)
+        require(
+            self.n_agents % 2 == 0,
+            "n_agents",
+            self.n_agents,
+            "an even number (agents chat in pairs)",
+            owner,
+        )
+        require(
+            self.initial_infected <= self.n_agents,
+            "initial_infected",
+            self.initial_infected,
+            f"at most n_agents = {self.n_agents}",
+            owner,
+        )
         if not (isinstance(self.agent_class, type) and issubclass(self.agent_class, ChatAgent)):
-            raise TypeError(f"{owner}.agent_class must be a ChatAgent subclass, got {self.agent_class!r}")
+            raise TypeError(
+                f"{owner}.agent_class must be a ChatAgent subclass, got {self.agent_class!r}"
+            )
         self.population = [self.agent_class(self) for _ in range(self.n_agents)]
         for agent in self.random.sample(self.population, self.initial_infected):
             agent.carrier = True
@@ -279,14 +352,18 @@ class InfectiousJailbreak(RiskModel):
         return [(order[i], order[i + 1]) for i in range(0, len(order), 2)]
 
     def step(self) -> None:
-        self.expected_share = expected_next(self.infected_share(), self.beta, self.gamma, self.n_agents)
+        self.expected_share = expected_next(
+            self.infected_share(), self.beta, self.gamma, self.n_agents
+        )
         for agent in self.population:
             agent.carried_at_start = agent.carrier
         new = 0
         for questioner, answerer in self.pairs():
             item = questioner.retrieve()
             if not isinstance(item, str):
-                raise ValueError(f"{type(questioner).__name__}.retrieve returned {item!r}; allowed: a memory item (a string)")
+                raise ValueError(
+                    f"{type(questioner).__name__}.retrieve returned {item!r}; allowed: a memory item (a string)"
+                )
             was = answerer.carrier
             answerer.remember(item)
             new += answerer.carrier and not was
@@ -301,12 +378,18 @@ class InfectiousJailbreak(RiskModel):
         return np.array([a.carrier for a in self.population])
 
     def draw_state(self, ax: plt.Axes) -> None:
-        draw_population(ax, self.carriers().astype(int), {0: "clean", 1: "carries the virus"},
-                        [COLORS["sky"], COLORS["vermillion"]],
-                        title=f"{self.infected_share():.0%} infected after {self.steps} rounds")
+        draw_population(
+            ax,
+            self.carriers().astype(int),
+            {0: "clean", 1: "carries the virus"},
+            [COLORS["sky"], COLORS["vermillion"]],
+            title=f"{self.infected_share():.0%} infected after {self.steps} rounds",
+        )
 
 
-def draw_population(ax: plt.Axes, codes: np.ndarray, labels: dict[int, str], colors: list[str], *, title: str = "") -> None:
+def draw_population(
+    ax: plt.Axes, codes: np.ndarray, labels: dict[int, str], colors: list[str], *, title: str = ""
+) -> None:
     """Agents as squares of a near-square grid (agent i at row i // width), coloured by code."""
     codes = np.asarray(codes)
     width = math.ceil(math.sqrt(len(codes)))
@@ -314,5 +397,12 @@ def draw_population(ax: plt.Axes, codes: np.ndarray, labels: dict[int, str], col
     grid = np.full(width * height, np.nan)
     grid[: len(codes)] = codes
     cmap = mpl.colors.ListedColormap(colors).with_extremes(bad="white")
-    draw_grid(ax, np.ma.masked_invalid(grid.reshape(height, width)).T[:, ::-1], cmap=cmap,
-              vmin=-0.5, vmax=len(colors) - 0.5, labels=labels, title=title)
+    draw_grid(
+        ax,
+        np.ma.masked_invalid(grid.reshape(height, width)).T[:, ::-1],
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(colors) - 0.5,
+        labels=labels,
+        title=title,
+    )

@@ -41,10 +41,24 @@ MAX_AGENTS = 100_000_000
 MAX_BYTES = 400_000_000
 
 FAST_PARAMS = Params(
-    Param("n_agents", 1_000_000, "agents chatting in random pairs each round (even)", "agents", low=2, high=MAX_AGENTS),
+    Param(
+        "n_agents",
+        1_000_000,
+        "agents chatting in random pairs each round (even)",
+        "agents",
+        low=2,
+        high=MAX_AGENTS,
+    ),
     BETA,
     GAMMA,
-    Param("initial_infected", 1, "agents whose memory the adversary poisons before round 1", "agents", low=0, high=MAX_AGENTS),
+    Param(
+        "initial_infected",
+        1,
+        "agents whose memory the adversary poisons before round 1",
+        "agents",
+        low=0,
+        high=MAX_AGENTS,
+    ),
     Param("rounds", 60, "chat rounds to simulate", "rounds", low=0, high=1_000_000),
     Param("runs", 100, "independent outbreaks simulated together", "runs", low=1, high=10_000_000),
 )
@@ -71,13 +85,23 @@ class Outbreaks:
     def standard_error(self) -> np.ndarray:
         """Standard error of :meth:`mean` per round."""
         runs = self.counts.shape[0]
-        return self.fraction.std(axis=0, ddof=1) / np.sqrt(runs) if runs > 1 else np.full(self.counts.shape[1], np.nan)
+        return (
+            self.fraction.std(axis=0, ddof=1) / np.sqrt(runs)
+            if runs > 1
+            else np.full(self.counts.shape[1], np.nan)
+        )
 
     def rounds_to(self, target: float) -> np.ndarray:
         """For every run, the first round at which the share of carriers reached ``target``
         (NaN if it never did)."""
-        if isinstance(target, bool) or not isinstance(target, int | float | np.number) or not 0 < target <= 1:
-            raise ValueError(f"Outbreaks.rounds_to: parameter 'target' got {target!r}; allowed: a number in (0, 1]")
+        if (
+            isinstance(target, bool)
+            or not isinstance(target, int | float | np.number)
+            or not 0 < target <= 1
+        ):
+            raise ValueError(
+                f"Outbreaks.rounds_to: parameter 'target' got {target!r}; allowed: a number in (0, 1]"
+            )
         reached = self.counts >= target * self.n_agents
         first = reached.argmax(axis=1).astype(float)
         first[~reached.any(axis=1)] = np.nan
@@ -99,11 +123,22 @@ def simulate(*, rng: Any = None, **params: Any) -> Outbreaks:
     p = FAST_PARAMS.resolve(params, owner)
     n, runs, rounds = p["n_agents"], p["runs"], p["rounds"]
     require(n % 2 == 0, "n_agents", n, "an even number (agents chat in pairs)", owner)
-    require(p["initial_infected"] <= n, "initial_infected", p["initial_infected"], f"at most n_agents = {n}", owner)
+    require(
+        p["initial_infected"] <= n,
+        "initial_infected",
+        p["initial_infected"],
+        f"at most n_agents = {n}",
+        owner,
+    )
     size = runs * (rounds + 1) * 8
-    require(size <= MAX_BYTES, "runs", runs,
-            f"runs x (rounds + 1) small enough for memory: {runs:,} x {rounds + 1:,} counts need "
-            f"{size / 1e6:,.0f} MB, the limit is {MAX_BYTES / 1e6:,.0f} MB", owner)
+    require(
+        size <= MAX_BYTES,
+        "runs",
+        runs,
+        f"runs x (rounds + 1) small enough for memory: {runs:,} x {rounds + 1:,} counts need "
+        f"{size / 1e6:,.0f} MB, the limit is {MAX_BYTES / 1e6:,.0f} MB",
+        owner,
+    )
     generator = np.random.default_rng(rng)
     half = n // 2
     counts = np.empty((runs, rounds + 1), dtype=np.int64)

@@ -113,56 +113,82 @@ def blast_radius(manifest: Iterable[str], tool_harm: Mapping[str, float] = TOOL_
     tools = _tools(manifest, "blast_radius: parameter 'manifest'")
     unknown = sorted(tools - set(tool_harm))
     if unknown:
-        raise ValueError(f"blast_radius: parameter 'manifest' grants {unknown[0]!r}, which is not in the tool catalogue; "
-                         f"allowed: {', '.join(sorted(tool_harm))}")
+        raise ValueError(
+            f"blast_radius: parameter 'manifest' grants {unknown[0]!r}, which is not in the tool catalogue; "
+            f"allowed: {', '.join(sorted(tool_harm))}"
+        )
     total = 0.0
     for tool in tools:
         weight = tool_harm[tool]
         if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or weight < 0:
-            raise ValueError(f"blast_radius: harm weight of {tool!r} is {weight!r}; allowed: a number >= 0")
+            raise ValueError(
+                f"blast_radius: harm weight of {tool!r} is {weight!r}; allowed: a number >= 0"
+            )
         total += float(weight)
     return total
 
 
-def missing_tasks(role: str, manifest: Iterable[str], role_tasks: Mapping[str, Iterable[str]] = ROLE_TASKS,
-                  task_options: Mapping[str, Iterable[Iterable[str]]] = TASK_OPTIONS) -> list[str]:
+def missing_tasks(
+    role: str,
+    manifest: Iterable[str],
+    role_tasks: Mapping[str, Iterable[str]] = ROLE_TASKS,
+    task_options: Mapping[str, Iterable[Iterable[str]]] = TASK_OPTIONS,
+) -> list[str]:
     """The tasks of ``role`` that ``manifest`` does not let it do (empty: it can do its job)."""
     if role not in role_tasks:
-        raise ValueError(f"parameter 'role' got {role!r}; allowed: one of {', '.join(map(repr, role_tasks))}")
+        raise ValueError(
+            f"parameter 'role' got {role!r}; allowed: one of {', '.join(map(repr, role_tasks))}"
+        )
     tools = _tools(manifest, "parameter 'manifest'")
     missing = []
     for task in role_tasks[role]:
         if task not in task_options:
-            raise ValueError(f"task {task!r} of role {role!r} has no tool options; known tasks: {', '.join(task_options)}")
+            raise ValueError(
+                f"task {task!r} of role {role!r} has no tool options; known tasks: {', '.join(task_options)}"
+            )
         if not any(frozenset(option) <= tools for option in task_options[task]):
             missing.append(task)
     return missing
 
 
-def can_do_job(role: str, manifest: Iterable[str], role_tasks: Mapping[str, Iterable[str]] = ROLE_TASKS,
-               task_options: Mapping[str, Iterable[Iterable[str]]] = TASK_OPTIONS) -> bool:
+def can_do_job(
+    role: str,
+    manifest: Iterable[str],
+    role_tasks: Mapping[str, Iterable[str]] = ROLE_TASKS,
+    task_options: Mapping[str, Iterable[Iterable[str]]] = TASK_OPTIONS,
+) -> bool:
     """Whether ``manifest`` lets ``role`` do every one of its tasks."""
     return not missing_tasks(role, manifest, role_tasks, task_options)
 
 
-def validate_manifests(manifests: Mapping[str, Iterable[str]], owner: str = "") -> dict[str, frozenset[str]]:
+def validate_manifests(
+    manifests: Mapping[str, Iterable[str]], owner: str = ""
+) -> dict[str, frozenset[str]]:
     """Check a role -> manifest mapping for the course catalogue: every role present, only
     catalogue tools, and each role able to do its job. Returns frozensets."""
     where = f"{owner}: " if owner else ""
     if not isinstance(manifests, Mapping):
-        raise TypeError(f"{where}parameter 'manifests' got {manifests!r}; expected a dict role -> set of tools")
+        raise TypeError(
+            f"{where}parameter 'manifests' got {manifests!r}; expected a dict role -> set of tools"
+        )
     missing_roles = [r for r in ROLES if r not in manifests]
     if missing_roles:
-        raise ValueError(f"{where}parameter 'manifests' has no manifest for role {missing_roles[0]!r}; roles: {', '.join(ROLES)}")
+        raise ValueError(
+            f"{where}parameter 'manifests' has no manifest for role {missing_roles[0]!r}; roles: {', '.join(ROLES)}"
+        )
     checked = {}
     for role in ROLES:
         tools = _tools(manifests[role], f"{where}manifest of {role!r}")
         unknown = sorted(tools - set(TOOL_HARM))
         if unknown:
-            raise ValueError(f"{where}manifest of {role!r} grants {unknown[0]!r}, not in the catalogue; allowed: {', '.join(sorted(TOOL_HARM))}")
+            raise ValueError(
+                f"{where}manifest of {role!r} grants {unknown[0]!r}, not in the catalogue; allowed: {', '.join(sorted(TOOL_HARM))}"
+            )
         gaps = missing_tasks(role, tools)
         if gaps:
-            raise ValueError(f"{where}manifest of {role!r} cannot do the task {gaps[0]!r}; it needs one of "
-                             + " or ".join("{" + ", ".join(sorted(o)) + "}" for o in TASK_OPTIONS[gaps[0]]))
+            raise ValueError(
+                f"{where}manifest of {role!r} cannot do the task {gaps[0]!r}; it needs one of "
+                + " or ".join("{" + ", ".join(sorted(o)) + "}" for o in TASK_OPTIONS[gaps[0]])
+            )
         checked[role] = tools
     return checked

@@ -73,7 +73,9 @@ class MemoryAgent(mesa.Agent):
         """Retrieve, be compromised by poison, write a note (poisoned if compromised)."""
         entry = self.retrieve()
         if not isinstance(entry, bool | np.bool_):
-            raise ValueError(f"{type(self).__name__}.retrieve returned {entry!r}; allowed: True (poisoned) or False")
+            raise ValueError(
+                f"{type(self).__name__}.retrieve returned {entry!r}; allowed: True (poisoned) or False"
+            )
         if entry:
             self.compromised = True
         self.memory.append(self.compromised)
@@ -97,15 +99,68 @@ class MemoryPoisoning(RiskModel):
 
     params = Params(
         Param("n_agents", 100, "agents with persistent memory", "agents", low=2, high=5000),
-        Param("memory_size", 20, "entries each agent's memory holds (oldest dropped first)", "entries", low=1, high=500),
-        Param("attack_rounds", 10, "rounds during which the attacker plants poison", "rounds", low=0, high=1000),
-        Param("attack_targets", 3, "agents that receive a poisoned entry in each attack round", "agents", low=0, high=5000),
-        Param("spread", 0.3, "chance a compromised agent plants poison in the memory of the agent it talks to", "probability", low=0, high=1, step=0.01),
+        Param(
+            "memory_size",
+            20,
+            "entries each agent's memory holds (oldest dropped first)",
+            "entries",
+            low=1,
+            high=500,
+        ),
+        Param(
+            "attack_rounds",
+            10,
+            "rounds during which the attacker plants poison",
+            "rounds",
+            low=0,
+            high=1000,
+        ),
+        Param(
+            "attack_targets",
+            3,
+            "agents that receive a poisoned entry in each attack round",
+            "agents",
+            low=0,
+            high=5000,
+        ),
+        Param(
+            "spread",
+            0.3,
+            "chance a compromised agent plants poison in the memory of the agent it talks to",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
         Param("cleanup", "reset", "clean-up at cleanup_round", choices=("none", "reset", "purge")),
-        Param("cleanup_round", 40, "round at whose end the clean-up runs", "round", low=1, high=10_000),
-        Param("purge_recall", 1.0, "chance a purge finds and deletes a poisoned entry", "probability", low=0, high=1, step=0.01),
-        Param("reset_cost", 1.0, "cost of resetting one agent's behaviour", "cost units", low=0, high=1000),
-        Param("scan_cost", 0.2, "cost of scanning one memory entry in a purge", "cost units", low=0, high=1000),
+        Param(
+            "cleanup_round", 40, "round at whose end the clean-up runs", "round", low=1, high=10_000
+        ),
+        Param(
+            "purge_recall",
+            1.0,
+            "chance a purge finds and deletes a poisoned entry",
+            "probability",
+            low=0,
+            high=1,
+            step=0.01,
+        ),
+        Param(
+            "reset_cost",
+            1.0,
+            "cost of resetting one agent's behaviour",
+            "cost units",
+            low=0,
+            high=1000,
+        ),
+        Param(
+            "scan_cost",
+            0.2,
+            "cost of scanning one memory entry in a purge",
+            "cost units",
+            low=0,
+            high=1000,
+        ),
     )
     reporters = {
         "compromised": lambda m: m.compromised_share(),
@@ -117,14 +172,26 @@ class MemoryPoisoning(RiskModel):
     default_plots = ("compromised", "poisoned_memory")
     agent_class: ClassVar[type[MemoryAgent]] = MemoryAgent
 
-    def __init__(self, *, cleanup_policy: Callable[[MemoryPoisoning], float] | None = None, rng: Any = None,
-                 **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        cleanup_policy: Callable[[MemoryPoisoning], float] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=plain_seed(rng), **params)
         owner = type(self).__name__
-        require(self.attack_targets <= self.n_agents, "attack_targets", self.attack_targets,
-                f"at most n_agents = {self.n_agents}", owner)
+        require(
+            self.attack_targets <= self.n_agents,
+            "attack_targets",
+            self.attack_targets,
+            f"at most n_agents = {self.n_agents}",
+            owner,
+        )
         if cleanup_policy is not None and not callable(cleanup_policy):
-            raise TypeError(f"{owner}: parameter 'cleanup_policy' got {cleanup_policy!r}; expected a function model -> cost")
+            raise TypeError(
+                f"{owner}: parameter 'cleanup_policy' got {cleanup_policy!r}; expected a function model -> cost"
+            )
         self.cleanup_policy = cleanup_policy
         self.population = [self.agent_class(self) for _ in range(self.n_agents)]
         self.harm = 0.0
@@ -160,8 +227,15 @@ class MemoryPoisoning(RiskModel):
         if self.cleanup_policy is not None:
             cost = self.cleanup_policy(self)
             name = getattr(self.cleanup_policy, "__name__", "cleanup_policy")
-            if isinstance(cost, bool) or not isinstance(cost, numbers.Real) or not np.isfinite(cost) or cost < 0:
-                raise ValueError(f"clean-up function {name!r} returned {cost!r}; allowed: its cost, a number >= 0")
+            if (
+                isinstance(cost, bool)
+                or not isinstance(cost, numbers.Real)
+                or not np.isfinite(cost)
+                or cost < 0
+            ):
+                raise ValueError(
+                    f"clean-up function {name!r} returned {cost!r}; allowed: its cost, a number >= 0"
+                )
             return float(cost)
         if self.cleanup == "reset":
             for agent in self.population:
@@ -174,6 +248,10 @@ class MemoryPoisoning(RiskModel):
 
     def draw_state(self, ax: plt.Axes) -> None:
         codes = np.array([2 if a.compromised else int(any(a.memory)) for a in self.population])
-        draw_population(ax, codes, {0: "clean", 1: "poison in memory", 2: "compromised"},
-                        [COLORS["sky"], COLORS["orange"], COLORS["vermillion"]],
-                        title=f"round {self.steps}: {self.compromised_share():.0%} compromised")
+        draw_population(
+            ax,
+            codes,
+            {0: "clean", 1: "poison in memory", 2: "compromised"},
+            [COLORS["sky"], COLORS["orange"], COLORS["vermillion"]],
+            title=f"round {self.steps}: {self.compromised_share():.0%} compromised",
+        )

@@ -83,7 +83,9 @@ def false_discovery_rate(b: float, power: float, alpha: float) -> float:
     """Share of claims (positive novel results) that are false: (1 − b) α / ((1 − b) α + b W)."""
     for name, value in (("b", b), ("power", power), ("alpha", alpha)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
-            raise ValueError(f"false_discovery_rate(): parameter {name!r} got {value!r}; allowed: a number in [0, 1]")
+            raise ValueError(
+                f"false_discovery_rate(): parameter {name!r} got {value!r}; allowed: a number in [0, 1]"
+            )
     positives = (1 - b) * alpha + b * power
     return float((1 - b) * alpha / positives) if positives > 0 else float("nan")
 
@@ -91,7 +93,9 @@ def false_discovery_rate(b: float, power: float, alpha: float) -> float:
 class Lab(Agent):
     """A lab with heritable methods (effort, power, replication rate) and a publication record."""
 
-    def __init__(self, model: BadScience, slot: int, effort: float, power: float, replication: float) -> None:
+    def __init__(
+        self, model: BadScience, slot: int, effort: float, power: float, replication: float
+    ) -> None:
         super().__init__(model)
         self.slot = slot
         self.effort = float(effort)
@@ -102,7 +106,9 @@ class Lab(Agent):
         self.age = 0
         self.claims_true = 0
         self.claims_false = 0
-        self.pending = 0  # a claim made this step: 1 true, 2 false (joins the literature after the step)
+        self.pending = (
+            0  # a claim made this step: 1 true, 2 false (joins the literature after the step)
+        )
 
     @property
     def claims(self) -> int:
@@ -175,7 +181,9 @@ class BadScience(RiskModel):
     reporters = {
         "effort": lambda m: float(np.mean([lab.effort for lab in m.labs])),
         "power": lambda m: float(np.mean([lab.power for lab in m.labs])),
-        "false_positive_rate": lambda m: float(np.mean([lab.false_positive_rate for lab in m.labs])),
+        "false_positive_rate": lambda m: float(
+            np.mean([lab.false_positive_rate for lab in m.labs])
+        ),
         "replication_rate": lambda m: float(np.mean([lab.replication for lab in m.labs])),
         "false_discovery_rate": lambda m: m.step_fdr(),
         "claims": lambda m: m.tally["claims_true"] + m.tally["claims_false"],
@@ -183,25 +191,42 @@ class BadScience(RiskModel):
     }
     default_plots = ("effort", "false_discovery_rate")
 
-    def __init__(self, *, audit_policy: Callable[[Lab], float] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self, *, audit_policy: Callable[[Lab], float] | None = None, rng: Any = None, **params: Any
+    ) -> None:
         super().__init__(rng=int(rng) if isinstance(rng, np.integer) else rng, **params)
         resolve(self.param_values, "BadScience")  # constraints between parameters
         if audit_policy is not None and not callable(audit_policy):
-            raise TypeError(f"BadScience: parameter 'audit_policy' got {audit_policy!r}; expected a function lab -> probability")
+            raise TypeError(
+                f"BadScience: parameter 'audit_policy' got {audit_policy!r}; expected a function lab -> probability"
+            )
         self.audit_policy = audit_policy
-        self.labs = [Lab(self, i, self.effort, self.power, self.replication) for i in range(self.n_labs)]
+        self.labs = [
+            Lab(self, i, self.effort, self.power, self.replication) for i in range(self.n_labs)
+        ]
         self.dead_true = 0  # claims of labs that have died: they stay in the literature
         self.dead_false = 0
         self.literature_size = 0
-        self.tally = dict.fromkeys(("claims_true", "claims_false", "replications", "failed_replications", "audits",
-                                    "audits_failed"), 0)
+        self.tally = dict.fromkeys(
+            (
+                "claims_true",
+                "claims_false",
+                "replications",
+                "failed_replications",
+                "audits",
+                "audits_failed",
+            ),
+            0,
+        )
         self._pool = np.zeros(self.n_labs, dtype=np.int64)
         self.start_datacollector()
 
     # -- one time step ------------------------------------------------------------------------
     def step(self) -> None:
         self.tally = dict.fromkeys(self.tally, 0)
-        self.literature_size = self.dead_true + self.dead_false + sum(lab.claims for lab in self.labs)
+        self.literature_size = (
+            self.dead_true + self.dead_false + sum(lab.claims for lab in self.labs)
+        )
         draws = self.rng.random(self.n_labs)
         for lab, u in zip(self.labs, draws, strict=True):
             lab.research(float(u))
@@ -220,7 +245,9 @@ class BadScience(RiskModel):
         value = self.audit_policy(lab)
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
             name = getattr(self.audit_policy, "__name__", repr(self.audit_policy))
-            raise ValueError(f"audit policy {name!r} returned {value!r}; allowed: a probability in [0, 1]")
+            raise ValueError(
+                f"audit policy {name!r} returned {value!r}; allowed: a probability in [0, 1]"
+            )
         return float(value)
 
     def draw_published_claim(self) -> tuple[bool, Lab | None]:
@@ -239,7 +266,9 @@ class BadScience(RiskModel):
             if k < lab.claims_false:
                 return False, lab
             k -= lab.claims_false
-        raise RuntimeError("draw_published_claim: the literature count is out of date")  # pragma: no cover
+        raise RuntimeError(
+            "draw_published_claim: the literature count is out of date"
+        )  # pragma: no cover
 
     # -- evolution ------------------------------------------------------------------------------
     def sample(self, n: int) -> list[int]:
@@ -258,7 +287,9 @@ class BadScience(RiskModel):
 
     def choose_parent(self, dead: Lab) -> Lab:
         """The best-paid of ``sample_size`` other labs (after vetting, when ``vetted_claims`` > 0)."""
-        candidates = [self.labs[j + 1 if j >= dead.slot else j] for j in self.sample(self.n_labs - 1)]
+        candidates = [
+            self.labs[j + 1 if j >= dead.slot else j] for j in self.sample(self.n_labs - 1)
+        ]
         best = candidates[0]
         for lab in candidates[1:]:
             if lab.payoff > best.payoff:
@@ -299,7 +330,9 @@ class BadScience(RiskModel):
         if self.mutation_power > 0 and self.rng.random() < self.mutation_power:
             power = min(1.0, max(0.0, power + self.rng.normal(0.0, self.sd_power)))
         if self.mutation_replication > 0 and self.rng.random() < self.mutation_replication:
-            replication = min(1.0, max(0.0, replication + self.rng.normal(0.0, self.sd_replication)))
+            replication = min(
+                1.0, max(0.0, replication + self.rng.normal(0.0, self.sd_replication))
+            )
         return float(effort), float(power), float(replication)
 
     def replace(self, dead: Lab, parent: Lab) -> None:

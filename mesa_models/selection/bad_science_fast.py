@@ -76,44 +76,205 @@ __all__ = [
 #: last three are this course's extension: audits of claims.
 BAD_SCIENCE_PARAMS = Params(
     Param("n_labs", 100, "number of labs (N)", "labs", low=2, high=5_000),
-    Param("base_rate", 0.1, "share of novel hypotheses that are true (b)", "probability", low=0, high=1, step=0.01),
-    Param("effort", 75.0, "initial effort of every lab (e0); less effort means more studies and more false positives",
-          "effort units", low=1, high=100, step=1),
-    Param("power", 0.8, "initial statistical power of every lab (W0)", "probability", low=0, high=1, step=0.01),
-    Param("replication", 0.0, "initial share of a lab's studies that replicate a published claim (r0)", "probability",
-          low=0, high=1, step=0.01),
-    Param("eta", 0.2, "influence of effort on productivity: a lab starts a study with probability 1 − eta·log10(effort)",
-          "", low=0, high=0.5, step=0.01),
-    Param("payoff_novel", 1.0, "pay-off for publishing a novel (positive) result (V_N)", "pay-off", low=0, high=1000, step=0.1,
-          widget_max=5),
-    Param("payoff_replication_pos", 0.5, "pay-off for publishing a successful replication (V_R+)", "pay-off", low=0, high=1000,
-          step=0.1, widget_max=5),
-    Param("payoff_replication_neg", 0.5, "pay-off for publishing a failed replication (V_R−)", "pay-off", low=0, high=1000,
-          step=0.1, widget_max=5),
-    Param("payoff_original_pos", 0.1, "pay-off to a lab whose claim is replicated (V_O+)", "pay-off", low=-1000, high=1000,
-          step=0.1, widget_max=5),
-    Param("payoff_original_neg", -100.0, "pay-off to a lab whose claim fails to replicate (V_O−)", "pay-off", low=-10_000,
-          high=1000, step=1),
-    Param("sample_size", 10, "labs sampled for each death and each birth (d)", "labs", low=1, high=1000),
-    Param("mutation_effort", 0.01, "chance that a new lab's effort mutates (mu_e)", "probability", low=0, high=1, step=0.01),
-    Param("mutation_power", 0.0, "chance that a new lab's power mutates (mu_w)", "probability", low=0, high=1, step=0.01),
-    Param("mutation_replication", 0.0, "chance that a new lab's replication rate mutates (mu_r)", "probability", low=0, high=1,
-          step=0.01),
-    Param("sd_effort", 1.0, "standard deviation of an effort mutation (sigma_e)", "effort units", low=0, high=100, step=0.1),
-    Param("sd_power", 0.01, "standard deviation of a power mutation (sigma_w)", "probability", low=0, high=1, step=0.01),
-    Param("sd_replication", 0.01, "standard deviation of a replication mutation (sigma_r)", "probability", low=0, high=1,
-          step=0.01),
-    Param("audit_rate", 0.0, "extension: chance that a new claim is audited at once (an audit finds the truth)",
-          "probability", low=0, high=1, step=0.01),
-    Param("audit_penalty", 100.0, "extension: pay-off lost for each false claim an audit finds", "pay-off", low=0,
-          high=1e6, step=1, widget_max=200),
-    Param("vetted_claims", 0, "extension: claims audited of each lab about to be copied (0 = no vetting)", "claims", low=0,
-          high=100),
+    Param(
+        "base_rate",
+        0.1,
+        "share of novel hypotheses that are true (b)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "effort",
+        75.0,
+        "initial effort of every lab (e0); less effort means more studies and more false positives",
+        "effort units",
+        low=1,
+        high=100,
+        step=1,
+    ),
+    Param(
+        "power",
+        0.8,
+        "initial statistical power of every lab (W0)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "replication",
+        0.0,
+        "initial share of a lab's studies that replicate a published claim (r0)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "eta",
+        0.2,
+        "influence of effort on productivity: a lab starts a study with probability 1 − eta·log10(effort)",
+        "",
+        low=0,
+        high=0.5,
+        step=0.01,
+    ),
+    Param(
+        "payoff_novel",
+        1.0,
+        "pay-off for publishing a novel (positive) result (V_N)",
+        "pay-off",
+        low=0,
+        high=1000,
+        step=0.1,
+        widget_max=5,
+    ),
+    Param(
+        "payoff_replication_pos",
+        0.5,
+        "pay-off for publishing a successful replication (V_R+)",
+        "pay-off",
+        low=0,
+        high=1000,
+        step=0.1,
+        widget_max=5,
+    ),
+    Param(
+        "payoff_replication_neg",
+        0.5,
+        "pay-off for publishing a failed replication (V_R−)",
+        "pay-off",
+        low=0,
+        high=1000,
+        step=0.1,
+        widget_max=5,
+    ),
+    Param(
+        "payoff_original_pos",
+        0.1,
+        "pay-off to a lab whose claim is replicated (V_O+)",
+        "pay-off",
+        low=-1000,
+        high=1000,
+        step=0.1,
+        widget_max=5,
+    ),
+    Param(
+        "payoff_original_neg",
+        -100.0,
+        "pay-off to a lab whose claim fails to replicate (V_O−)",
+        "pay-off",
+        low=-10_000,
+        high=1000,
+        step=1,
+    ),
+    Param(
+        "sample_size",
+        10,
+        "labs sampled for each death and each birth (d)",
+        "labs",
+        low=1,
+        high=1000,
+    ),
+    Param(
+        "mutation_effort",
+        0.01,
+        "chance that a new lab's effort mutates (mu_e)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "mutation_power",
+        0.0,
+        "chance that a new lab's power mutates (mu_w)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "mutation_replication",
+        0.0,
+        "chance that a new lab's replication rate mutates (mu_r)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "sd_effort",
+        1.0,
+        "standard deviation of an effort mutation (sigma_e)",
+        "effort units",
+        low=0,
+        high=100,
+        step=0.1,
+    ),
+    Param(
+        "sd_power",
+        0.01,
+        "standard deviation of a power mutation (sigma_w)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "sd_replication",
+        0.01,
+        "standard deviation of a replication mutation (sigma_r)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "audit_rate",
+        0.0,
+        "extension: chance that a new claim is audited at once (an audit finds the truth)",
+        "probability",
+        low=0,
+        high=1,
+        step=0.01,
+    ),
+    Param(
+        "audit_penalty",
+        100.0,
+        "extension: pay-off lost for each false claim an audit finds",
+        "pay-off",
+        low=0,
+        high=1e6,
+        step=1,
+        widget_max=200,
+    ),
+    Param(
+        "vetted_claims",
+        0,
+        "extension: claims audited of each lab about to be copied (0 = no vetting)",
+        "claims",
+        low=0,
+        high=100,
+    ),
 )
 
 #: Columns of the kernel's record rows (per recording interval).
-COLUMNS = ("effort", "power", "false_positive_rate", "replication_rate", "claims_true", "claims_false",
-           "replications", "failed_replications", "audits", "audits_failed", "steps")
+COLUMNS = (
+    "effort",
+    "power",
+    "false_positive_rate",
+    "replication_rate",
+    "claims_true",
+    "claims_false",
+    "replications",
+    "failed_replications",
+    "audits",
+    "audits_failed",
+    "steps",
+)
 
 # Refuse simulations whose records would not fit comfortably in memory.
 MAX_RECORD_BYTES = 400 * 2**20
@@ -139,11 +300,47 @@ def sample_distinct(rng: np.random.Generator, n: int, k: int, pool: np.ndarray) 
 
 
 @njit(cache=True)
-def _advance(rng, steps, every, effort, power, repl, payoff, age, ctrue, cfalse, dead, alpha, prod, pending, pool,
-             order, out, row, b, eta, v_novel, v_rep_pos, v_rep_neg, v_orig_pos, v_orig_neg, d, mu_e, mu_w, mu_r,
-             sd_e, sd_w, sd_r, audit_rate, audit_penalty, vet):
+def _advance(
+    rng,
+    steps,
+    every,
+    effort,
+    power,
+    repl,
+    payoff,
+    age,
+    ctrue,
+    cfalse,
+    dead,
+    alpha,
+    prod,
+    pending,
+    pool,
+    order,
+    out,
+    row,
+    b,
+    eta,
+    v_novel,
+    v_rep_pos,
+    v_rep_neg,
+    v_orig_pos,
+    v_orig_neg,
+    d,
+    mu_e,
+    mu_w,
+    mu_r,
+    sd_e,
+    sd_w,
+    sd_r,
+    audit_rate,
+    audit_penalty,
+    vet,
+):
     n = effort.shape[0]
-    acc = np.zeros(7)  # claims_true, claims_false, replications, failed, audits, audits_failed, steps
+    acc = np.zeros(
+        7
+    )  # claims_true, claims_false, replications, failed, audits, audits_failed, steps
     for t in range(steps):
         total = dead[0] + dead[1]
         for i in range(n):
@@ -300,7 +497,9 @@ class LabState:
     age: np.ndarray
     claims_true: np.ndarray
     claims_false: np.ndarray
-    dead: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))  # claims of dead labs: (true, false)
+    dead: np.ndarray = field(
+        default_factory=lambda: np.zeros(2, dtype=np.int64)
+    )  # claims of dead labs: (true, false)
 
     def __post_init__(self) -> None:
         self.alpha = np.zeros(len(self.effort))  # false positive rate of each lab
@@ -309,11 +508,26 @@ class LabState:
     def refresh_rates(self, eta: float) -> None:
         """Recompute every lab's α and h from its effort and power."""
         for i in range(len(self.effort)):
-            self.alpha[i], self.productivity[i] = lab_rates(float(self.effort[i]), float(self.power[i]), float(eta))
+            self.alpha[i], self.productivity[i] = lab_rates(
+                float(self.effort[i]), float(self.power[i]), float(eta)
+            )
 
     def copy(self) -> LabState:
-        new = LabState(*(np.array(getattr(self, f)) for f in
-                         ("effort", "power", "replication", "payoff", "age", "claims_true", "claims_false", "dead")))
+        new = LabState(
+            *(
+                np.array(getattr(self, f))
+                for f in (
+                    "effort",
+                    "power",
+                    "replication",
+                    "payoff",
+                    "age",
+                    "claims_true",
+                    "claims_false",
+                    "dead",
+                )
+            )
+        )
         new.alpha, new.productivity = self.alpha.copy(), self.productivity.copy()
         return new
 
@@ -321,20 +535,34 @@ class LabState:
 def resolve(params: dict[str, Any], owner: str) -> dict[str, Any]:
     """Validate parameters (declared ranges and the constraints between them)."""
     values = BAD_SCIENCE_PARAMS.resolve(params, owner)
-    require(values["sample_size"] < values["n_labs"], "sample_size", values["sample_size"],
-            f"less than n_labs={values['n_labs']} (the birth sample excludes the lab that just died)", owner)
+    require(
+        values["sample_size"] < values["n_labs"],
+        "sample_size",
+        values["sample_size"],
+        f"less than n_labs={values['n_labs']} (the birth sample excludes the lab that just died)",
+        owner,
+    )
     return values
 
 
-def initial_state(values: dict[str, Any], effort: Any = None, owner: str = "initial_state") -> LabState:
+def initial_state(
+    values: dict[str, Any], effort: Any = None, owner: str = "initial_state"
+) -> LabState:
     """Every lab with the initial traits (``effort`` may be one value per lab)."""
     n = values["n_labs"]
     if effort is None:
         efforts = np.full(n, float(values["effort"]))
     else:
         efforts = np.array(effort, dtype=float)
-        if efforts.shape != (n,) or not np.isfinite(efforts).all() or efforts.min() < 1 or efforts.max() > 100:
-            raise ValueError(f"{owner}: parameter 'effort' got {effort!r}; allowed: a number or {n} numbers in [1, 100]")
+        if (
+            efforts.shape != (n,)
+            or not np.isfinite(efforts).all()
+            or efforts.min() < 1
+            or efforts.max() > 100
+        ):
+            raise ValueError(
+                f"{owner}: parameter 'effort' got {effort!r}; allowed: a number or {n} numbers in [1, 100]"
+            )
     state = LabState(
         effort=efforts,
         power=np.full(n, float(values["power"])),
@@ -348,8 +576,16 @@ def initial_state(values: dict[str, Any], effort: Any = None, owner: str = "init
     return state
 
 
-def advance(state: LabState, rng: np.random.Generator, steps: int, values: dict[str, Any], *, every: int = 0,
-            out: np.ndarray | None = None, row: int = 0) -> int:
+def advance(
+    state: LabState,
+    rng: np.random.Generator,
+    steps: int,
+    values: dict[str, Any],
+    *,
+    every: int = 0,
+    out: np.ndarray | None = None,
+    row: int = 0,
+) -> int:
     """Advance ``state`` by ``steps`` time steps in place; record a row of :data:`COLUMNS`
     into ``out`` every ``every`` steps (0: never). Returns the next free row."""
     n = len(state.effort)
@@ -358,16 +594,45 @@ def advance(state: LabState, rng: np.random.Generator, steps: int, values: dict[
     pending = np.zeros(n, dtype=np.int8)
     pool = np.zeros(n, dtype=np.int64)
     order = np.zeros(n, dtype=np.int64)
-    return int(_advance(
-        rng, int(steps), int(every), state.effort, state.power, state.replication, state.payoff, state.age,
-        state.claims_true, state.claims_false, state.dead, state.alpha, state.productivity, pending, pool, order, out,
-        int(row), float(values["base_rate"]), float(values["eta"]), float(values["payoff_novel"]),
-        float(values["payoff_replication_pos"]), float(values["payoff_replication_neg"]),
-        float(values["payoff_original_pos"]), float(values["payoff_original_neg"]), int(values["sample_size"]),
-        float(values["mutation_effort"]), float(values["mutation_power"]), float(values["mutation_replication"]),
-        float(values["sd_effort"]), float(values["sd_power"]), float(values["sd_replication"]),
-        float(values["audit_rate"]), float(values["audit_penalty"]), int(values["vetted_claims"]),
-    ))
+    return int(
+        _advance(
+            rng,
+            int(steps),
+            int(every),
+            state.effort,
+            state.power,
+            state.replication,
+            state.payoff,
+            state.age,
+            state.claims_true,
+            state.claims_false,
+            state.dead,
+            state.alpha,
+            state.productivity,
+            pending,
+            pool,
+            order,
+            out,
+            int(row),
+            float(values["base_rate"]),
+            float(values["eta"]),
+            float(values["payoff_novel"]),
+            float(values["payoff_replication_pos"]),
+            float(values["payoff_replication_neg"]),
+            float(values["payoff_original_pos"]),
+            float(values["payoff_original_neg"]),
+            int(values["sample_size"]),
+            float(values["mutation_effort"]),
+            float(values["mutation_power"]),
+            float(values["mutation_replication"]),
+            float(values["sd_effort"]),
+            float(values["sd_power"]),
+            float(values["sd_replication"]),
+            float(values["audit_rate"]),
+            float(values["audit_penalty"]),
+            int(values["vetted_claims"]),
+        )
+    )
 
 
 # -- many runs ------------------------------------------------------------------------------------
@@ -430,7 +695,9 @@ class BadScienceRuns:
 
 def _seed_list(seeds: Iterable[int], owner: str) -> list[int]:
     if isinstance(seeds, numbers.Integral):
-        raise TypeError(f"{owner}: parameter 'seeds' got {seeds!r}; expected several seeds, e.g. range(4)")
+        raise TypeError(
+            f"{owner}: parameter 'seeds' got {seeds!r}; expected several seeds, e.g. range(4)"
+        )
     seeds = list(seeds)
     require(len(seeds) > 0, "seeds", seeds, "at least one seed", owner)
     for s in seeds:
@@ -440,12 +707,19 @@ def _seed_list(seeds: Iterable[int], owner: str) -> list[int]:
 
 
 def _positive_int(value: Any, name: str, owner: str, low: int = 1) -> int:
-    require(not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= low, name, value,
-            f"an integer >= {low}", owner)
+    require(
+        not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= low,
+        name,
+        value,
+        f"an integer >= {low}",
+        owner,
+    )
     return int(value)
 
 
-def simulate(seeds: Iterable[int], steps: int = 1_000_000, *, record_every: int = 10_000, **params: Any) -> BadScienceRuns:
+def simulate(
+    seeds: Iterable[int], steps: int = 1_000_000, *, record_every: int = 10_000, **params: Any
+) -> BadScienceRuns:
     """Run the model once per seed for ``steps`` time steps (the paper: 10⁶).
 
     Returns a :class:`BadScienceRuns` with one record at the start and one every
@@ -455,33 +729,71 @@ def simulate(seeds: Iterable[int], steps: int = 1_000_000, *, record_every: int 
     seeds = _seed_list(seeds, owner)
     steps = _positive_int(steps, "steps", owner)
     record_every = _positive_int(record_every, "record_every", owner)
-    require(steps % record_every == 0, "record_every", record_every, f"a divisor of steps={steps}", owner)
+    require(
+        steps % record_every == 0,
+        "record_every",
+        record_every,
+        f"a divisor of steps={steps}",
+        owner,
+    )
     values = resolve(params, owner)
     rows = steps // record_every + 1
     size = len(seeds) * rows * len(COLUMNS) * 8
-    require(size <= MAX_RECORD_BYTES, "record_every", record_every,
-            f"large enough that the records fit in memory ({size / 2**20:,.0f} MB requested, at most "
-            f"{MAX_RECORD_BYTES / 2**20:,.0f} MB)", owner)
+    require(
+        size <= MAX_RECORD_BYTES,
+        "record_every",
+        record_every,
+        f"large enough that the records fit in memory ({size / 2**20:,.0f} MB requested, at most "
+        f"{MAX_RECORD_BYTES / 2**20:,.0f} MB)",
+        owner,
+    )
     records = np.zeros((len(seeds), rows, len(COLUMNS)))
     start = time.perf_counter()
     for k, seed in enumerate(seeds):
         state = initial_state(values, owner=owner)
-        records[k, 0, :4] = (state.effort.mean(), state.power.mean(), state.alpha.mean(), state.replication.mean())
+        records[k, 0, :4] = (
+            state.effort.mean(),
+            state.power.mean(),
+            state.alpha.mean(),
+            state.replication.mean(),
+        )
         records[k, 0, 4:] = np.nan
-        advance(state, np.random.default_rng(seed), steps, values, every=record_every, out=records[k], row=1)
-    return BadScienceRuns(seeds=seeds, params=values, steps=np.arange(rows) * record_every, records=records,
-                          wall_time=time.perf_counter() - start)
+        advance(
+            state,
+            np.random.default_rng(seed),
+            steps,
+            values,
+            every=record_every,
+            out=records[k],
+            row=1,
+        )
+    return BadScienceRuns(
+        seeds=seeds,
+        params=values,
+        steps=np.arange(rows) * record_every,
+        records=records,
+        wall_time=time.perf_counter() - start,
+    )
 
 
 @lru_cache(maxsize=16)
-def _simulate_once(seeds: tuple[int, ...], steps: int, record_every: int, items: tuple[tuple[str, Any], ...]) -> BadScienceRuns:
+def _simulate_once(
+    seeds: tuple[int, ...], steps: int, record_every: int, items: tuple[tuple[str, Any], ...]
+) -> BadScienceRuns:
     return simulate(seeds, steps, record_every=record_every, **dict(items))
 
 
-def simulate_cached(seeds: Iterable[int], steps: int = 1_000_000, *, record_every: int = 10_000, **params: Any) -> BadScienceRuns:
+def simulate_cached(
+    seeds: Iterable[int], steps: int = 1_000_000, *, record_every: int = 10_000, **params: Any
+) -> BadScienceRuns:
     """:func:`simulate`, remembered: the same call again returns the same (shared, do not
     modify) result at once. For tests and notebooks that reuse a long run."""
-    return _simulate_once(tuple(_seed_list(seeds, "simulate_cached")), steps, record_every, tuple(sorted(params.items())))
+    return _simulate_once(
+        tuple(_seed_list(seeds, "simulate_cached")),
+        steps,
+        record_every,
+        tuple(sorted(params.items())),
+    )
 
 
 @dataclass
@@ -502,8 +814,15 @@ class ContestResult:
         return float(np.mean(score))
 
 
-def contest(seeds: Iterable[int], *, low_effort: float = 60.0, high_effort: float = 75.0, max_steps: int = 100_000,
-            check_every: int = 500, **params: Any) -> ContestResult:
+def contest(
+    seeds: Iterable[int],
+    *,
+    low_effort: float = 60.0,
+    high_effort: float = 75.0,
+    max_steps: int = 100_000,
+    check_every: int = 500,
+    **params: Any,
+) -> ContestResult:
     """Half the labs work with ``low_effort``, half with ``high_effort``; nothing mutates.
     Play until one kind has taken over (checked every ``check_every`` steps) or ``max_steps``.
 
@@ -514,10 +833,24 @@ def contest(seeds: Iterable[int], *, low_effort: float = 60.0, high_effort: floa
     max_steps = _positive_int(max_steps, "max_steps", owner)
     check_every = _positive_int(check_every, "check_every", owner)
     for name, value in (("low_effort", low_effort), ("high_effort", high_effort)):
-        require(not isinstance(value, bool) and isinstance(value, numbers.Real) and 1 <= value <= 100, name, value,
-                "a number in [1, 100]", owner)
-    require(low_effort < high_effort, "low_effort", low_effort, f"less than high_effort={high_effort}", owner)
-    values = resolve({**params, "mutation_effort": 0.0, "mutation_power": 0.0, "mutation_replication": 0.0}, owner)
+        require(
+            not isinstance(value, bool) and isinstance(value, numbers.Real) and 1 <= value <= 100,
+            name,
+            value,
+            "a number in [1, 100]",
+            owner,
+        )
+    require(
+        low_effort < high_effort,
+        "low_effort",
+        low_effort,
+        f"less than high_effort={high_effort}",
+        owner,
+    )
+    values = resolve(
+        {**params, "mutation_effort": 0.0, "mutation_power": 0.0, "mutation_replication": 0.0},
+        owner,
+    )
     n = values["n_labs"]
     efforts = np.where(np.arange(n) < n // 2, float(low_effort), float(high_effort))
     winners, steps, audits = [], [], []
@@ -538,8 +871,14 @@ def contest(seeds: Iterable[int], *, low_effort: float = 60.0, high_effort: floa
         steps.append(played)
         claims = out[:row, 4].sum() + out[:row, 5].sum()
         audits.append(out[:row, 8].sum() / claims if claims else np.nan)
-    return ContestResult(seeds=seeds, low_effort=float(low_effort), high_effort=float(high_effort), winner=winners,
-                         steps=np.array(steps), audits_per_claim=np.array(audits))
+    return ContestResult(
+        seeds=seeds,
+        low_effort=float(low_effort),
+        high_effort=float(high_effort),
+        winner=winners,
+        steps=np.array(steps),
+        audits_per_claim=np.array(audits),
+    )
 
 
 # -- a dashboard model ----------------------------------------------------------------------------
@@ -552,9 +891,17 @@ class BadScienceFast(RiskModel):
     ``power``, ``time_steps`` (time steps so far).
     """
 
-    params = Params(*BAD_SCIENCE_PARAMS.values(),
-                    Param("steps_per_tick", 1000, "time steps of the paper per step of this model", "steps", low=1,
-                          high=1_000_000))
+    params = Params(
+        *BAD_SCIENCE_PARAMS.values(),
+        Param(
+            "steps_per_tick",
+            1000,
+            "time steps of the paper per step of this model",
+            "steps",
+            low=1,
+            high=1_000_000,
+        ),
+    )
     reporters = {
         "effort": lambda m: m.last[0],
         "false_discovery_rate": lambda m: m.last_fdr(),
@@ -567,12 +914,18 @@ class BadScienceFast(RiskModel):
 
     def __init__(self, *, rng: Any = None, **params: Any) -> None:
         super().__init__(rng=int(rng) if isinstance(rng, np.integer) else rng, **params)
-        self.values = resolve({k: v for k, v in self.param_values.items() if k != "steps_per_tick"}, "BadScienceFast")
+        self.values = resolve(
+            {k: v for k, v in self.param_values.items() if k != "steps_per_tick"}, "BadScienceFast"
+        )
         self.state = initial_state(self.values, owner="BadScienceFast")
         self.time_steps = 0
         self.last = np.full(len(COLUMNS), np.nan)
-        self.last[:4] = (self.state.effort.mean(), self.state.power.mean(), self.state.alpha.mean(),
-                         self.state.replication.mean())
+        self.last[:4] = (
+            self.state.effort.mean(),
+            self.state.power.mean(),
+            self.state.alpha.mean(),
+            self.state.replication.mean(),
+        )
         self.start_datacollector()
 
     def last_fdr(self) -> float:
@@ -581,7 +934,14 @@ class BadScienceFast(RiskModel):
 
     def step(self) -> None:
         out = np.zeros((1, len(COLUMNS)))
-        advance(self.state, self.rng, self.steps_per_tick, self.values, every=self.steps_per_tick, out=out)
+        advance(
+            self.state,
+            self.rng,
+            self.steps_per_tick,
+            self.values,
+            every=self.steps_per_tick,
+            out=out,
+        )
         self.last = out[0]
         self.time_steps += self.steps_per_tick
         self.datacollector.collect(self)
@@ -602,7 +962,9 @@ def draw_efforts(ax: plt.Axes, efforts: np.ndarray, *, time: int | None = None) 
     ax.set_title(f"mean effort {np.mean(efforts):.0f}{when}")
 
 
-def plot_runs(axes: Any, runs: dict[str, BadScienceRuns], *, colors: dict[str, str] | None = None) -> None:
+def plot_runs(
+    axes: Any, runs: dict[str, BadScienceRuns], *, colors: dict[str, str] | None = None
+) -> None:
     """Mean effort (first axes) and false discovery rate (second) against time, one line per
     run, one colour per entry of ``runs`` (label -> :class:`BadScienceRuns`)."""
     from mesa_models.plotting import PALETTE
@@ -614,7 +976,9 @@ def plot_runs(axes: Any, runs: dict[str, BadScienceRuns], *, colors: dict[str, s
         for j in range(len(result.seeds)):
             kwargs = {"label": label} if j == 0 else {}
             ax_effort.plot(steps, result.effort[j], color=color, alpha=0.9, **kwargs)
-            ax_fdr.plot(steps[1:], result.false_discovery_rate[j, 1:], color=color, alpha=0.9, **kwargs)
+            ax_fdr.plot(
+                steps[1:], result.false_discovery_rate[j, 1:], color=color, alpha=0.9, **kwargs
+            )
     ax_effort.set_ylim(0, 101)
     ax_effort.set_xlabel("time step (thousands)")
     ax_effort.set_ylabel("mean effort of the labs (1–100)")

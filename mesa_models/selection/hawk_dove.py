@@ -80,16 +80,63 @@ STRATEGIES = (HAWK, DOVE)
 
 #: Parameters shared by the Mesa model and the NumPy engine (declared once).
 HAWK_DOVE_PARAMS = Params(
-    Param("n_agents", 500, "players (an even number: they meet in pairs)", "agents", low=2, high=100_000, step=2),
-    Param("V", 2.0, "value of the contested resource", "payoff", low=0, low_open=True, step=0.1, widget_max=10),
-    Param("C", 5.0, "cost of losing an escalated fight", "payoff", low=0, low_open=True, step=0.1, widget_max=10),
-    Param("initial_hawks", 0.1, "share of hawks at the start", "fraction", low=0, high=1, step=0.05),
-    Param("update", "imitate", "how strategies spread: imitate a better-paid player, or reproduce in proportion to fitness",
-          choices=("imitate", "reproduce")),
-    Param("selection", 0.1, "selection intensity s in fitness 1 + s × payoff (update = 'reproduce')", "1/payoff",
-          low=0, high=10, step=0.01, widget_max=0.5),
-    Param("mutation", 0.0, "chance that a player switches strategy at random after each update", "probability",
-          low=0, high=0.5, step=0.001),
+    Param(
+        "n_agents",
+        500,
+        "players (an even number: they meet in pairs)",
+        "agents",
+        low=2,
+        high=100_000,
+        step=2,
+    ),
+    Param(
+        "V",
+        2.0,
+        "value of the contested resource",
+        "payoff",
+        low=0,
+        low_open=True,
+        step=0.1,
+        widget_max=10,
+    ),
+    Param(
+        "C",
+        5.0,
+        "cost of losing an escalated fight",
+        "payoff",
+        low=0,
+        low_open=True,
+        step=0.1,
+        widget_max=10,
+    ),
+    Param(
+        "initial_hawks", 0.1, "share of hawks at the start", "fraction", low=0, high=1, step=0.05
+    ),
+    Param(
+        "update",
+        "imitate",
+        "how strategies spread: imitate a better-paid player, or reproduce in proportion to fitness",
+        choices=("imitate", "reproduce"),
+    ),
+    Param(
+        "selection",
+        0.1,
+        "selection intensity s in fitness 1 + s × payoff (update = 'reproduce')",
+        "1/payoff",
+        low=0,
+        high=10,
+        step=0.01,
+        widget_max=0.5,
+    ),
+    Param(
+        "mutation",
+        0.0,
+        "chance that a player switches strategy at random after each update",
+        "probability",
+        low=0,
+        high=0.5,
+        step=0.001,
+    ),
 )
 
 
@@ -101,17 +148,27 @@ def hawk_dove_payoff(my_move: str, other_move: str, V: float, C: float) -> float
     return 0.0 if other_move == HAWK else V / 2
 
 
-def payoff_table(payoff: Callable[[str, str, float, float], float], V: float, C: float) -> dict[tuple[str, str], float]:
+def payoff_table(
+    payoff: Callable[[str, str, float, float], float], V: float, C: float
+) -> dict[tuple[str, str], float]:
     """Tabulate ``payoff`` for the four move pairs, checking it returns finite numbers."""
     if not callable(payoff):
-        raise TypeError(f"parameter 'payoff' got {payoff!r}; expected a function (my_move, other_move, V, C) -> float")
+        raise TypeError(
+            f"parameter 'payoff' got {payoff!r}; expected a function (my_move, other_move, V, C) -> float"
+        )
     table = {}
     for mine in STRATEGIES:
         for other in STRATEGIES:
             value = payoff(mine, other, V, C)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, numbers.Real)
+                or not math.isfinite(value)
+            ):
                 name = getattr(payoff, "__name__", repr(payoff))
-                raise ValueError(f"payoff function {name!r} returned {value!r} for ({mine!r}, {other!r}); allowed: a finite number")
+                raise ValueError(
+                    f"payoff function {name!r} returned {value!r} for ({mine!r}, {other!r}); allowed: a finite number"
+                )
             table[mine, other] = float(value)
     return table
 
@@ -125,7 +182,9 @@ def ess_hawk_share(V: float, C: float) -> float:
     """The evolutionarily stable hawk share: V/C when V < C, else 1 (all hawks)."""
     for name, value in (("V", V), ("C", C)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-            raise ValueError(f"ess_hawk_share(): parameter {name!r} got {value!r}; allowed: a number > 0")
+            raise ValueError(
+                f"ess_hawk_share(): parameter {name!r} got {value!r}; allowed: a number > 0"
+            )
     return float(V / C) if V < C else 1.0
 
 
@@ -139,7 +198,9 @@ def stable_share(matrix: Any) -> float:
     """
     m = np.asarray(matrix, dtype=float)
     if m.shape != (2, 2) or not np.isfinite(m).all():
-        raise ValueError(f"stable_share(): parameter 'matrix' got {matrix!r}; allowed: a 2x2 array of finite numbers")
+        raise ValueError(
+            f"stable_share(): parameter 'matrix' got {matrix!r}; allowed: a 2x2 array of finite numbers"
+        )
     (a, b), (c, d) = m
     first = a > c or (a == c and b > d)
     second = d > b or (d == b and c > a)
@@ -149,7 +210,9 @@ def stable_share(matrix: Any) -> float:
         return 0.0
     if c > a and b > d:
         return float((b - d) / ((b - d) + (c - a)))
-    raise ValueError(f"stable_share(): the game {m.tolist()} has no unique evolutionarily stable strategy")
+    raise ValueError(
+        f"stable_share(): the game {m.tolist()} has no unique evolutionarily stable strategy"
+    )
 
 
 def replicator_rate(x: float | np.ndarray, V: float, C: float) -> float | np.ndarray:
@@ -164,17 +227,39 @@ def _fitness_gap(x: np.ndarray, table: dict[tuple[str, str], float]) -> np.ndarr
     return f_h - f_d
 
 
-def mean_field(x0: float, steps: int, *, V: float, C: float, update: str = "imitate", selection: float = 0.1,
-               payoff: Callable | None = None) -> np.ndarray:
+def mean_field(
+    x0: float,
+    steps: int,
+    *,
+    V: float,
+    C: float,
+    update: str = "imitate",
+    selection: float = 0.1,
+    payoff: Callable | None = None,
+) -> np.ndarray:
     """The expected hawk share of an infinite population, step by step (``steps + 1`` values).
 
     ``"imitate"``: x ← x + x (1 − x) (f_H − f_D) / R, the replicator equation with time
     step 1/R. ``"reproduce"``: x ← x (1 + s f_H) / (1 + s f̄), the discrete replicator
     equation. Without mutation.
     """
-    require(isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps >= 0, "steps", steps, "an integer >= 0", "mean_field")
-    require(isinstance(x0, numbers.Real) and 0 <= x0 <= 1, "x0", x0, "a number in [0, 1]", "mean_field")
-    require(update in ("imitate", "reproduce"), "update", update, "'imitate' or 'reproduce'", "mean_field")
+    require(
+        isinstance(steps, numbers.Integral) and not isinstance(steps, bool) and steps >= 0,
+        "steps",
+        steps,
+        "an integer >= 0",
+        "mean_field",
+    )
+    require(
+        isinstance(x0, numbers.Real) and 0 <= x0 <= 1, "x0", x0, "a number in [0, 1]", "mean_field"
+    )
+    require(
+        update in ("imitate", "reproduce"),
+        "update",
+        update,
+        "'imitate' or 'reproduce'",
+        "mean_field",
+    )
     table = payoff_table(payoff or hawk_dove_payoff, V, C)
     values = list(table.values())
     spread = max(values) - min(values)
@@ -197,8 +282,10 @@ def late_share(shares: Sequence[float], burn_in: int) -> float:
     """Mean of a share series after the first ``burn_in`` steps (row 0 is the start)."""
     shares = np.asarray(shares, dtype=float)
     if not (isinstance(burn_in, numbers.Integral) and 0 <= burn_in < len(shares)):
-        raise ValueError(f"parameter 'burn_in' got {burn_in!r}; allowed: an integer in [0, {len(shares) - 1}]")
-    return float(shares[int(burn_in):].mean())
+        raise ValueError(
+            f"parameter 'burn_in' got {burn_in!r}; allowed: an integer in [0, {len(shares) - 1}]"
+        )
+    return float(shares[int(burn_in) :].mean())
 
 
 # -- players and the model ---------------------------------------------------------------------
@@ -260,7 +347,9 @@ class HawkDove(RiskModel):
         values = list(self.payoffs.values())
         self.payoff_spread = max(values) - min(values)
         if update_rule is not None and not callable(update_rule):
-            raise TypeError(f"HawkDove: parameter 'update_rule' got {update_rule!r}; expected a function (player, other, coin) -> 'H' or 'D'")
+            raise TypeError(
+                f"HawkDove: parameter 'update_rule' got {update_rule!r}; expected a function (player, other, coin) -> 'H' or 'D'"
+            )
         self.update_rule = update_rule or imitate_if_better
         start = initial_strategies(initial, self.n_agents, self.initial_hawks, self.rng, "HawkDove")
         self.players = [self.player_class(self, HAWK if hawk else DOVE) for hawk in start]
@@ -289,7 +378,9 @@ class HawkDove(RiskModel):
                 choice = player.choose_strategy(self.players[j], float(coin))
                 if choice not in STRATEGIES:
                     name = getattr(self.update_rule, "__name__", type(player).__name__)
-                    raise ValueError(f"update rule {name!r} returned {choice!r}; allowed: 'H' or 'D'")
+                    raise ValueError(
+                        f"update rule {name!r} returned {choice!r}; allowed: 'H' or 'D'"
+                    )
                 player.next_strategy = choice
         else:
             pay = np.array([p.payoff for p in self.players])
@@ -325,24 +416,39 @@ class HawkDove(RiskModel):
 
 def check_hawk_dove(model: Any, owner: str) -> None:
     """Constraints between parameters: pairs need an even population."""
-    require(model.n_agents % 2 == 0, "n_agents", model.n_agents, "an even number (players meet in pairs)", owner)
+    require(
+        model.n_agents % 2 == 0,
+        "n_agents",
+        model.n_agents,
+        "an even number (players meet in pairs)",
+        owner,
+    )
 
 
 def _check_selection(table: dict, update: str, selection: float, owner: str) -> None:
     if update == "reproduce":
         worst = 1 + selection * min(table.values())
-        require(worst > 0, "selection", selection,
-                f"small enough that every fitness 1 + selection × payoff is positive (lowest payoff {min(table.values()):g}, "
-                f"so selection < {-1 / min(table.values()):.4g})", owner)
+        require(
+            worst > 0,
+            "selection",
+            selection,
+            f"small enough that every fitness 1 + selection × payoff is positive (lowest payoff {min(table.values()):g}, "
+            f"so selection < {-1 / min(table.values()):.4g})",
+            owner,
+        )
 
 
-def initial_strategies(initial: Any, n: int, share: float, rng: np.random.Generator, owner: str) -> np.ndarray:
+def initial_strategies(
+    initial: Any, n: int, share: float, rng: np.random.Generator, owner: str
+) -> np.ndarray:
     """A validated start (True = hawk), or a random one with ``share`` hawks."""
     if initial is None:
         return rng.random(n) < share
     values = list(initial)
     if len(values) != n:
-        raise ValueError(f"{owner}: parameter 'initial' has {len(values)} entries; allowed: n_agents = {n}")
+        raise ValueError(
+            f"{owner}: parameter 'initial' has {len(values)} entries; allowed: n_agents = {n}"
+        )
     out = np.empty(n, dtype=bool)
     for i, v in enumerate(values):
         if v in (HAWK, DOVE):
@@ -350,19 +456,32 @@ def initial_strategies(initial: Any, n: int, share: float, rng: np.random.Genera
         elif isinstance(v, bool | np.bool_):
             out[i] = bool(v)
         else:
-            raise ValueError(f"{owner}: parameter 'initial' entry {i} is {v!r}; allowed: 'H', 'D', True (hawk) or False (dove)")
+            raise ValueError(
+                f"{owner}: parameter 'initial' entry {i} is {v!r}; allowed: 'H', 'D', True (hawk) or False (dove)"
+            )
     return out
 
 
-def draw_population(ax: plt.Axes, hawks: np.ndarray, *, V: float | None = None, C: float | None = None) -> None:
+def draw_population(
+    ax: plt.Axes, hawks: np.ndarray, *, V: float | None = None, C: float | None = None
+) -> None:
     """The players as a square-ish grid of cells: hawks vermillion, doves blue."""
     hawks = np.asarray(hawks, dtype=bool)
     side = int(math.ceil(math.sqrt(len(hawks))))
     cells = np.full(side * side, np.nan)
     cells[: len(hawks)] = hawks
-    cmap = mpl.colors.ListedColormap([COLORS["blue"], COLORS["vermillion"]]).with_extremes(bad="white")
+    cmap = mpl.colors.ListedColormap([COLORS["blue"], COLORS["vermillion"]]).with_extremes(
+        bad="white"
+    )
     title = f"{hawks.mean():.0%} hawks"
     if V is not None and C is not None:
         title += f" (ESS {ess_hawk_share(V, C):.0%})"
-    draw_grid(ax, np.ma.masked_invalid(cells.reshape(side, side)), cmap=cmap, vmin=-0.5, vmax=1.5,
-              labels={0: "dove", 1: "hawk"}, title=title)
+    draw_grid(
+        ax,
+        np.ma.masked_invalid(cells.reshape(side, side)),
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=1.5,
+        labels={0: "dove", 1: "hawk"},
+        title=title,
+    )

@@ -48,7 +48,10 @@ class HawkDoveArray(RiskModel):
     """
 
     params = HAWK_DOVE_PARAMS
-    reporters = {"hawks": lambda m: float(m.strategies.mean()), "mean_payoff": lambda m: float(m.payoff.mean())}
+    reporters = {
+        "hawks": lambda m: float(m.strategies.mean()),
+        "mean_payoff": lambda m: float(m.payoff.mean()),
+    }
     default_plots = ("hawks",)
 
     def __init__(
@@ -64,9 +67,13 @@ class HawkDoveArray(RiskModel):
         table = payoff_table(payoff or hawk_dove_payoff, self.V, self.C)
         _check_selection(table, self.update, self.selection, "HawkDoveArray")
         # pay[mine, other] with 1 = hawk, 0 = dove
-        self.pay = np.array([[table[DOVE, DOVE], table[DOVE, HAWK]], [table[HAWK, DOVE], table[HAWK, HAWK]]])
+        self.pay = np.array(
+            [[table[DOVE, DOVE], table[DOVE, HAWK]], [table[HAWK, DOVE], table[HAWK, HAWK]]]
+        )
         self.payoff_spread = max(table.values()) - min(table.values())
-        self.strategies = initial_strategies(initial, self.n_agents, self.initial_hawks, self.rng, "HawkDoveArray")
+        self.strategies = initial_strategies(
+            initial, self.n_agents, self.initial_hawks, self.rng, "HawkDoveArray"
+        )
         self.payoff = np.zeros(self.n_agents)
         self.start_datacollector()
 
@@ -105,8 +112,16 @@ def hawk_share_runs(seeds: Iterable[int], steps: int, burn_in: int, **params: An
     value per seed (independent runs, so their spread measures the sampling error)."""
     seeds = list(seeds)
     require(len(seeds) > 0, "seeds", seeds, "at least one seed", "hawk_share_runs")
-    require(isinstance(steps, int) and steps >= 1, "steps", steps, "an integer >= 1", "hawk_share_runs")
-    require(isinstance(burn_in, int) and 0 <= burn_in < steps, "burn_in", burn_in, f"an integer in [0, {steps - 1}]", "hawk_share_runs")
+    require(
+        isinstance(steps, int) and steps >= 1, "steps", steps, "an integer >= 1", "hawk_share_runs"
+    )
+    require(
+        isinstance(burn_in, int) and 0 <= burn_in < steps,
+        "burn_in",
+        burn_in,
+        f"an integer in [0, {steps - 1}]",
+        "hawk_share_runs",
+    )
     out = []
     for seed in seeds:
         model = HawkDoveArray(rng=seed, **params)

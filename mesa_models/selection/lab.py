@@ -86,13 +86,17 @@ def check_exercise_1(ess_share: Callable[[Any], float]) -> Verdict:
             expect(abs(got - want) < 1e-9, f"{label} should be {show(want)}, got {show(got)}")
         as_array = np.array(GAMES["Hawk–Dove, V = 2, C = 5"])
         got = expect_type(call(ess_share, as_array), "probability", "ess_share(an array)")
-        expect(abs(got - 0.4) < 1e-9, f"ess_share should accept a NumPy array too: for Hawk–Dove with V = 2, C = 5 it should be 0.4, got {show(got)}")
+        expect(
+            abs(got - 0.4) < 1e-9,
+            f"ess_share should accept a NumPy array too: for Hawk–Dove with V = 2, C = 5 it should be 0.4, got {show(got)}",
+        )
 
     return run_check(
-        "Exercise 1 — the ESS from a payoff matrix", test,
+        "Exercise 1 — the ESS from a payoff matrix",
+        test,
         hint="With [[a, b], [c, d]]: the first strategy alone is stable if a > c (or a == c and b > d); the second "
-             "alone if d > b (or d == b and c > a); otherwise the mixed share makes both strategies earn the same: "
-             "solve p·a + (1 − p)·b = p·c + (1 − p)·d for p.",
+        "alone if d > b (or d == b and c > a); otherwise the mixed share makes both strategies earn the same: "
+        "solve p·a + (1 − p)·b = p·c + (1 − p)·d for p.",
     )
 
 
@@ -126,20 +130,36 @@ def check_exercise_2(moran_step: Callable[[int, int, float, np.random.Generator]
         expect_type(first, "integer", "moran_step(3, 10, 2.0, rng)")
         for n in (5, 10):
             for end in (0, n):
-                got = expect_type(call(moran_step, end, n, 1.5, np.random.default_rng(1)), "integer", f"moran_step({end}, {n}, 1.5, rng)")
-                expect(got == end, f"with {end} mutants among {n} nobody can change type: moran_step({end}, {n}, 1.5, rng) should be {end}, got {got}")
+                got = expect_type(
+                    call(moran_step, end, n, 1.5, np.random.default_rng(1)),
+                    "integer",
+                    f"moran_step({end}, {n}, 1.5, rng)",
+                )
+                expect(
+                    got == end,
+                    f"with {end} mutants among {n} nobody can change type: moran_step({end}, {n}, 1.5, rng) should be {end}, got {got}",
+                )
         for case in MORAN_CASES:
             i, n, r = case["mutants"], case["n"], case["r"]
             rng = np.random.default_rng(11)
             results = np.array([moran_step(i, n, r, rng) for _ in range(MORAN_DRAWS)])
             jumps = set(np.unique(results - i).tolist())
-            expect(jumps <= {-1, 0, 1}, f"one event changes the count by at most one, but moran_step({i}, {n}, {r}, rng) returned counts {sorted(set(results.tolist()))[:6]}")
+            expect(
+                jumps <= {-1, 0, 1},
+                f"one event changes the count by at most one, but moran_step({i}, {n}, {r}, rng) returned counts {sorted(set(results.tolist()))[:6]}",
+            )
             up, down = moran_transition(i, n, r)
-            for label, want, got in (("rises", up, np.mean(results == i + 1)), ("falls", down, np.mean(results == i - 1))):
+            for label, want, got in (
+                ("rises", up, np.mean(results == i + 1)),
+                ("falls", down, np.mean(results == i - 1)),
+            ):
                 tolerance = 5 * math.sqrt(want * (1 - want) / MORAN_DRAWS)
-                expect(abs(got - want) <= tolerance,
-                       f"from {i} mutants among {n} with r = {r}, the count {label} with probability {want:.4f}; in "
-                       f"{MORAN_DRAWS:,} calls yours {label} {got:.4f} of the time")
+                expect(
+                    abs(got - want) <= tolerance,
+                    f"from {i} mutants among {n} with r = {r}, the count {label} with probability {want:.4f}; in "
+                    f"{MORAN_DRAWS:,} calls yours {label} {got:.4f} of the time",
+                )
+
         def sixty_steps(seed: int) -> list:
             generator = np.random.default_rng(seed)
             return [call(moran_step, 5, 10, 1.5, generator) for _ in range(60)]
@@ -147,10 +167,11 @@ def check_exercise_2(moran_step: Callable[[int, int, float, np.random.Generator]
         expect_reproducible(sixty_steps, "sixty calls of moran_step(5, 10, 1.5, rng)")
 
     return run_check(
-        "Exercise 2 — one Moran step", test,
+        "Exercise 2 — one Moran step",
+        test,
         hint="Make two random draws from rng: is the parent a mutant (probability r·i / (r·i + n − i))? Is the one who "
-             "dies a mutant (probability i / n: anyone may die, even the parent)? The count goes up by one for a mutant "
-             "parent and down by one for a mutant victim.",
+        "dies a mutant (probability i / n: anyone may die, even the parent)? The count goes up by one for a mutant "
+        "parent and down by one for a mutant victim.",
     )
 
 
@@ -167,7 +188,9 @@ def reference_fixation_estimate(r: float, n: int, runs: int, seed: int) -> float
     return fixed / runs
 
 
-FIXATION_CASES = vary({"r": 1.5, "n": 8, "runs": 1500, "seed": 0}, r=[0.7, 1.0], n=[3], runs=[37], seed=[3])
+FIXATION_CASES = vary(
+    {"r": 1.5, "n": 8, "runs": 1500, "seed": 0}, r=[0.7, 1.0], n=[3], runs=[37], seed=[3]
+)
 
 
 def check_exercise_3(fixation_estimate: Callable[[float, int, int, int], float]) -> Verdict:
@@ -182,19 +205,28 @@ def check_exercise_3(fixation_estimate: Callable[[float, int, int, int], float])
             got = expect_type(call(fixation_estimate, r, n, runs, seed), "probability", label)
             exact = fixation_probability(r, n)
             error = math.sqrt(exact * (1 - exact) / runs)
-            expect(abs(got - exact) <= 4 * error + 1e-12,
-                   f"{label} should be within binomial error of the exact {exact:.4f} (± {4 * error:.4f}), got {show(got)}")
+            expect(
+                abs(got - exact) <= 4 * error + 1e-12,
+                f"{label} should be within binomial error of the exact {exact:.4f} (± {4 * error:.4f}), got {show(got)}",
+            )
             whole = got * runs
-            expect(abs(whole - round(whole)) < 1e-6,
-                   f"{label} returned {show(got)}, which is not a whole number of runs out of {runs}: use the runs argument")
-        expect_reproducible(lambda seed: [call(fixation_estimate, r, n, 300, seed) for r, n in ((1.5, 8), (0.8, 6), (1.2, 10))],
-                            "fixation_estimate(r, n, 300, seed) for three (r, n)")
+            expect(
+                abs(whole - round(whole)) < 1e-6,
+                f"{label} returned {show(got)}, which is not a whole number of runs out of {runs}: use the runs argument",
+            )
+        expect_reproducible(
+            lambda seed: [
+                call(fixation_estimate, r, n, 300, seed) for r, n in ((1.5, 8), (0.8, 6), (1.2, 10))
+            ],
+            "fixation_estimate(r, n, 300, seed) for three (r, n)",
+        )
 
     return run_check(
-        "Exercise 3 — fixation by simulation", test,
+        "Exercise 3 — fixation by simulation",
+        test,
         hint="Each run starts from one mutant and repeats your moran_step until the count is 0 or n; the answer is "
-             "the share of runs that end at n. Make a single generator from seed, before all the runs, and hand it to "
-             "every step.",
+        "the share of runs that end at n. Make a single generator from seed, before all the runs, and hand it to "
+        "every step.",
     )
 
 
@@ -212,17 +244,23 @@ MAX_AUDITS_PER_CLAIM = 0.25
 
 def _validated_policy(policy: Any) -> dict[str, Any]:
     if not isinstance(policy, Mapping):
-        raise CheckFailed(f"your policy should be a dict such as {{'audit_rate': 0.3}}, got {show(policy)}")
+        raise CheckFailed(
+            f"your policy should be a dict such as {{'audit_rate': 0.3}}, got {show(policy)}"
+        )
     unknown = [k for k in policy if k not in ALLOWED_POLICY_KEYS]
     if unknown:
-        raise CheckFailed(f"your policy may set only {', '.join(map(repr, ALLOWED_POLICY_KEYS))} (the penalty is fixed by law "
-                          f"at {BAD_SCIENCE_PARAMS['audit_penalty'].default:g}); it also sets {unknown[0]!r}")
+        raise CheckFailed(
+            f"your policy may set only {', '.join(map(repr, ALLOWED_POLICY_KEYS))} (the penalty is fixed by law "
+            f"at {BAD_SCIENCE_PARAMS['audit_penalty'].default:g}); it also sets {unknown[0]!r}"
+        )
     clean = {}
     for key, value in policy.items():
         try:
             clean[key] = BAD_SCIENCE_PARAMS[key].validate(value)
         except (TypeError, ValueError) as error:
-            raise CheckFailed(f"in your policy, {key!r} = {show(value)} is not allowed: {BAD_SCIENCE_PARAMS[key].allowed()}") from error
+            raise CheckFailed(
+                f"in your policy, {key!r} = {show(value)} is not allowed: {BAD_SCIENCE_PARAMS[key].allowed()}"
+            ) from error
     return clean
 
 
@@ -231,12 +269,17 @@ def _contest(seeds: tuple[int, ...], items: tuple[tuple[str, Any], ...]) -> Cont
     return contest(seeds, **CONTEST, **dict(items))
 
 
-def judge_policy(policy: Mapping[str, Any], seeds: Sequence[int] = TUNING_SEEDS) -> dict[str, float]:
+def judge_policy(
+    policy: Mapping[str, Any], seeds: Sequence[int] = TUNING_SEEDS
+) -> dict[str, float]:
     """Contest results of ``policy`` on ``seeds``: the share of contests won by low-effort labs
     and the audits made per claim published (cached)."""
     clean = _validated_policy(policy)
     result = _contest(tuple(int(s) for s in seeds), tuple(sorted(clean.items())))
-    return {"low_wins": result.low_wins, "audits_per_claim": float(np.nanmean(result.audits_per_claim))}
+    return {
+        "low_wins": result.low_wins,
+        "audits_per_claim": float(np.nanmean(result.audits_per_claim)),
+    }
 
 
 def policy_table(policies: Sequence[Mapping[str, Any]], seeds: Sequence[int] = TUNING_SEEDS):
@@ -245,7 +288,12 @@ def policy_table(policies: Sequence[Mapping[str, Any]], seeds: Sequence[int] = T
 
     rows = []
     for policy in policies:
-        rows.append({"policy": ", ".join(f"{k} = {v}" for k, v in policy.items()) or "no audits", **judge_policy(policy, seeds)})
+        rows.append(
+            {
+                "policy": ", ".join(f"{k} = {v}" for k, v in policy.items()) or "no audits",
+                **judge_policy(policy, seeds),
+            }
+        )
     return pd.DataFrame(rows).set_index("policy")
 
 
@@ -258,15 +306,20 @@ def check_exercise_4(my_policy: Callable[[], Mapping[str, Any]]) -> Verdict:
         policy = call(my_policy)
         clean = _validated_policy(policy)
         result = judge_policy(clean, HELD_OUT_SEEDS)
-        expect(result["low_wins"] <= MAX_LOW_WINS,
-               f"on {len(HELD_OUT_SEEDS)} held-out contests, low-effort labs (effort 50) won {result['low_wins']:.0%} against "
-               f"effort 75 under your policy {show(dict(clean))}; to stop the decline they may win at most {MAX_LOW_WINS:.0%}")
-        expect(result["audits_per_claim"] <= MAX_AUDITS_PER_CLAIM,
-               f"your policy {show(dict(clean))} stops the decline but makes {result['audits_per_claim']:.2f} audits per "
-               f"claim; find one that needs at most {MAX_AUDITS_PER_CLAIM} (a uniform audit rate needs about 0.4)")
+        expect(
+            result["low_wins"] <= MAX_LOW_WINS,
+            f"on {len(HELD_OUT_SEEDS)} held-out contests, low-effort labs (effort 50) won {result['low_wins']:.0%} against "
+            f"effort 75 under your policy {show(dict(clean))}; to stop the decline they may win at most {MAX_LOW_WINS:.0%}",
+        )
+        expect(
+            result["audits_per_claim"] <= MAX_AUDITS_PER_CLAIM,
+            f"your policy {show(dict(clean))} stops the decline but makes {result['audits_per_claim']:.2f} audits per "
+            f"claim; find one that needs at most {MAX_AUDITS_PER_CLAIM} (a uniform audit rate needs about 0.4)",
+        )
 
     return run_check(
-        "Exercise 4 — an audit policy", test,
+        "Exercise 4 — an audit policy",
+        test,
         hint="Uniform audits must be frequent, because a lab that is never caught still out-publishes everyone. "
-             "Think about *when* an audit matters most to selection: which labs are about to be copied?",
+        "Think about *when* an audit matters most to selection: which labs are about to be copied?",
     )

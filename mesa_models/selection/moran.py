@@ -60,8 +60,17 @@ MUTANT, RESIDENT = "mutant", "resident"
 
 MORAN_PARAMS = Params(
     Param("n_agents", 20, "population size N", "individuals", low=2, high=5_000),
-    Param("r", 1.1, "relative fitness of the mutant (residents have fitness 1)", "ratio", low=0, low_open=True, high=100,
-          step=0.01, widget_max=3),
+    Param(
+        "r",
+        1.1,
+        "relative fitness of the mutant (residents have fitness 1)",
+        "ratio",
+        low=0,
+        low_open=True,
+        high=100,
+        step=0.01,
+        widget_max=3,
+    ),
     Param("initial_mutants", 1, "mutants at the start", "individuals", low=0, high=5_000),
 )
 
@@ -70,11 +79,21 @@ def fixation_probability(r: float, n: int, initial: int = 1) -> float:
     """Probability that ``initial`` mutants of relative fitness ``r`` take over a Moran
     population of ``n``: (1 − r^−i) / (1 − r^−N), or i/N when r = 1 (Nowak 2006, ch. 6)."""
     if isinstance(r, bool) or not isinstance(r, numbers.Real) or not (r > 0 and math.isfinite(r)):
-        raise ValueError(f"fixation_probability(): parameter 'r' got {r!r}; allowed: a finite number > 0")
+        raise ValueError(
+            f"fixation_probability(): parameter 'r' got {r!r}; allowed: a finite number > 0"
+        )
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"fixation_probability(): parameter 'n' got {n!r}; allowed: an integer >= 1")
-    if isinstance(initial, bool) or not isinstance(initial, numbers.Integral) or not 0 <= initial <= n:
-        raise ValueError(f"fixation_probability(): parameter 'initial' got {initial!r}; allowed: an integer in [0, {n}]")
+        raise ValueError(
+            f"fixation_probability(): parameter 'n' got {n!r}; allowed: an integer >= 1"
+        )
+    if (
+        isinstance(initial, bool)
+        or not isinstance(initial, numbers.Integral)
+        or not 0 <= initial <= n
+    ):
+        raise ValueError(
+            f"fixation_probability(): parameter 'initial' got {initial!r}; allowed: an integer in [0, {n}]"
+        )
     r, n, i = float(r), int(n), int(initial)
     if r == 1.0:
         return i / n
@@ -112,17 +131,36 @@ class Moran(RiskModel):
     """
 
     params = MORAN_PARAMS
-    reporters = {"mutants": lambda m: m.mutant_count(), "mutant_share": lambda m: m.mutant_count() / m.n_agents}
+    reporters = {
+        "mutants": lambda m: m.mutant_count(),
+        "mutant_share": lambda m: m.mutant_count() / m.n_agents,
+    }
     default_plots = ("mutant_share",)
 
-    def __init__(self, *, fitness: Callable[[str, float], float] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self,
+        *,
+        fitness: Callable[[str, float], float] | None = None,
+        rng: Any = None,
+        **params: Any,
+    ) -> None:
         super().__init__(rng=int(rng) if isinstance(rng, np.integer) else rng, **params)
-        require(self.initial_mutants <= self.n_agents, "initial_mutants", self.initial_mutants,
-                f"an integer in [0, n_agents={self.n_agents}]", "Moran")
+        require(
+            self.initial_mutants <= self.n_agents,
+            "initial_mutants",
+            self.initial_mutants,
+            f"an integer in [0, n_agents={self.n_agents}]",
+            "Moran",
+        )
         if fitness is not None and not callable(fitness):
-            raise TypeError(f"Moran: parameter 'fitness' got {fitness!r}; expected a function (kind, r) -> positive number")
+            raise TypeError(
+                f"Moran: parameter 'fitness' got {fitness!r}; expected a function (kind, r) -> positive number"
+            )
         self.fitness_function = fitness or constant_fitness
-        self.individuals = [Individual(self, MUTANT if i < self.initial_mutants else RESIDENT) for i in range(self.n_agents)]
+        self.individuals = [
+            Individual(self, MUTANT if i < self.initial_mutants else RESIDENT)
+            for i in range(self.n_agents)
+        ]
         self._mutants = self.initial_mutants
         self.fitness_of(self.individuals[0])  # validate an injected fitness early
         if self.n_agents > 1:
@@ -131,9 +169,15 @@ class Moran(RiskModel):
 
     def fitness_of(self, individual: Individual) -> float:
         value = self.fitness_function(individual.kind, self.r)
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (value > 0 and math.isfinite(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not (value > 0 and math.isfinite(value))
+        ):
             name = getattr(self.fitness_function, "__name__", repr(self.fitness_function))
-            raise ValueError(f"fitness function {name!r} returned {value!r} for a {individual.kind}; allowed: a finite number > 0")
+            raise ValueError(
+                f"fitness function {name!r} returned {value!r} for a {individual.kind}; allowed: a finite number > 0"
+            )
         return float(value)
 
     # -- dynamics ----------------------------------------------------------------------------
@@ -176,18 +220,35 @@ class Moran(RiskModel):
         side = int(math.ceil(math.sqrt(self.n_agents)))
         cells = np.full(side * side, np.nan)
         cells[: self.n_agents] = [ind.kind == MUTANT for ind in self.individuals]
-        cmap = mpl.colors.ListedColormap([COLORS["blue"], COLORS["orange"]]).with_extremes(bad="white")
+        cmap = mpl.colors.ListedColormap([COLORS["blue"], COLORS["orange"]]).with_extremes(
+            bad="white"
+        )
         state = {MUTANT: ", mutants fixed", RESIDENT: ", mutants lost", None: ""}[self.fixed]
-        draw_grid(ax, np.ma.masked_invalid(cells.reshape(side, side)), cmap=cmap, vmin=-0.5, vmax=1.5,
-                  labels={0: "resident", 1: "mutant"}, title=f"{self._mutants} of {self.n_agents} mutants{state}")
+        draw_grid(
+            ax,
+            np.ma.masked_invalid(cells.reshape(side, side)),
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=1.5,
+            labels={0: "resident", 1: "mutant"},
+            title=f"{self._mutants} of {self.n_agents} mutants{state}",
+        )
 
 
 def run_to_fixation(model: Moran, max_steps: int = 1_000_000) -> tuple[str | None, int]:
     """Step ``model`` until one type has taken over (or ``max_steps``); returns
     ``(fixed, steps)`` where ``fixed`` is "mutant", "resident" or None."""
     if not isinstance(model, Moran):
-        raise TypeError(f"run_to_fixation(): parameter 'model' got {model!r}; expected a Moran model")
-    require(isinstance(max_steps, numbers.Integral) and max_steps >= 0, "max_steps", max_steps, "an integer >= 0", "run_to_fixation")
+        raise TypeError(
+            f"run_to_fixation(): parameter 'model' got {model!r}; expected a Moran model"
+        )
+    require(
+        isinstance(max_steps, numbers.Integral) and max_steps >= 0,
+        "max_steps",
+        max_steps,
+        "an integer >= 0",
+        "run_to_fixation",
+    )
     steps = 0
     while model.fixed is None and steps < max_steps:
         model.step()

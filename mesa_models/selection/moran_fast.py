@@ -61,7 +61,9 @@ class FixationRuns:
         return fixation_probability(self.r, self.n_agents, self.initial_mutants)
 
 
-def simulate_fixation(r: float, n_agents: int, runs: int, *, initial_mutants: int = 1, rng: Any = None) -> FixationRuns:
+def simulate_fixation(
+    r: float, n_agents: int, runs: int, *, initial_mutants: int = 1, rng: Any = None
+) -> FixationRuns:
     """Run ``runs`` independent Moran processes to fixation and report who won and when.
 
     Args:
@@ -72,14 +74,43 @@ def simulate_fixation(r: float, n_agents: int, runs: int, *, initial_mutants: in
         rng: seed or ``numpy.random.Generator``.
     """
     owner = "simulate_fixation"
-    require(not isinstance(r, bool) and isinstance(r, numbers.Real) and np.isfinite(r) and r > 0, "r", r, "a finite number > 0", owner)
-    require(not isinstance(n_agents, bool) and isinstance(n_agents, numbers.Integral) and n_agents >= 2, "n_agents", n_agents,
-            "an integer >= 2", owner)
-    require(not isinstance(runs, bool) and isinstance(runs, numbers.Integral) and runs >= 1, "runs", runs, "an integer >= 1", owner)
-    require(runs <= MAX_RUNS, "runs", runs,
-            f"at most {MAX_RUNS:,} (about {runs * 40 / 2**30:.1f} GB of working arrays were requested)", owner)
-    require(not isinstance(initial_mutants, bool) and isinstance(initial_mutants, numbers.Integral)
-            and 1 <= initial_mutants <= n_agents - 1, "initial_mutants", initial_mutants, f"an integer in [1, {n_agents - 1}]", owner)
+    require(
+        not isinstance(r, bool) and isinstance(r, numbers.Real) and np.isfinite(r) and r > 0,
+        "r",
+        r,
+        "a finite number > 0",
+        owner,
+    )
+    require(
+        not isinstance(n_agents, bool) and isinstance(n_agents, numbers.Integral) and n_agents >= 2,
+        "n_agents",
+        n_agents,
+        "an integer >= 2",
+        owner,
+    )
+    require(
+        not isinstance(runs, bool) and isinstance(runs, numbers.Integral) and runs >= 1,
+        "runs",
+        runs,
+        "an integer >= 1",
+        owner,
+    )
+    require(
+        runs <= MAX_RUNS,
+        "runs",
+        runs,
+        f"at most {MAX_RUNS:,} (about {runs * 40 / 2**30:.1f} GB of working arrays were requested)",
+        owner,
+    )
+    require(
+        not isinstance(initial_mutants, bool)
+        and isinstance(initial_mutants, numbers.Integral)
+        and 1 <= initial_mutants <= n_agents - 1,
+        "initial_mutants",
+        initial_mutants,
+        f"an integer in [1, {n_agents - 1}]",
+        owner,
+    )
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     r, n, runs = float(r), int(n_agents), int(runs)
     up = r / (1 + r)
@@ -100,4 +131,6 @@ def simulate_fixation(r: float, n_agents: int, runs: int, *, initial_mutants: in
             done_steps[active[over]] = steps[over]
             keep = ~over
             active, count, steps = active[keep], count[keep], steps[keep]
-    return FixationRuns(r=r, n_agents=n, initial_mutants=int(initial_mutants), fixed=fixed, steps=done_steps)
+    return FixationRuns(
+        r=r, n_agents=n, initial_mutants=int(initial_mutants), fixed=fixed, steps=done_steps
+    )

@@ -119,7 +119,9 @@ def keep_to_my_side(robot: Robot) -> str:
     """
     beside_free = robot.cell_beside().is_empty
     if robot.oncoming_ahead():
-        if beside_free and (not robot.in_preferred_lane or robot.face_to_face > robot.model.patience):
+        if beside_free and (
+            not robot.in_preferred_lane or robot.face_to_face > robot.model.patience
+        ):
             return "change_lane"
         return "wait"
     if not robot.in_preferred_lane and beside_free:
@@ -140,9 +142,32 @@ class Corridor(RiskModel):
     params = Params(
         Param("length", 30, "cells along the (ring-shaped) corridor", "cells", low=4, high=200),
         Param("n_robots", 12, "robots; half head east, half west", "robots", low=2, high=200),
-        Param("share_keep_right", 0.5, "share of robots whose maker taught 'keep right'", "fraction", low=0, high=1, step=0.05),
-        Param("patience", 2, "steps a robot on its own side waits for an oncoming one to give way", "steps", low=0, high=20),
-        Param("hesitation", 0.1, "chance a robot waits instead of acting in a step", "probability", low=0, high=1, step=0.05),
+        Param(
+            "share_keep_right",
+            0.5,
+            "share of robots whose maker taught 'keep right'",
+            "fraction",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
+        Param(
+            "patience",
+            2,
+            "steps a robot on its own side waits for an oncoming one to give way",
+            "steps",
+            low=0,
+            high=20,
+        ),
+        Param(
+            "hesitation",
+            0.1,
+            "chance a robot waits instead of acting in a step",
+            "probability",
+            low=0,
+            high=1,
+            step=0.05,
+        ),
     )
     reporters = {
         "speed": lambda m: m.agents.agg("moved_forward", lambda moved: sum(moved) / len(moved)),
@@ -152,11 +177,21 @@ class Corridor(RiskModel):
     default_plots = ("speed", "standoffs")
     robot_class: ClassVar[type[Robot]] = Robot
 
-    def __init__(self, *, rule: Callable[[Robot], str] | None = None, rng: Any = None, **params: Any) -> None:
+    def __init__(
+        self, *, rule: Callable[[Robot], str] | None = None, rng: Any = None, **params: Any
+    ) -> None:
         super().__init__(rng=rng, **params)
-        require(self.n_robots <= self.length, "n_robots", self.n_robots, f"at most length={self.length} (half the cells)", "Corridor")
+        require(
+            self.n_robots <= self.length,
+            "n_robots",
+            self.n_robots,
+            f"at most length={self.length} (half the cells)",
+            "Corridor",
+        )
         if rule is not None and not callable(rule):
-            raise TypeError(f"Corridor: parameter 'rule' got {rule!r}; expected a function robot -> action")
+            raise TypeError(
+                f"Corridor: parameter 'rule' got {rule!r}; expected a function robot -> action"
+            )
         self.rule = rule or keep_to_my_side
         self.grid = OrthogonalVonNeumannGrid((self.length, 2), torus=True, random=self.random)
 
@@ -165,7 +200,9 @@ class Corridor(RiskModel):
         self.random.shuffle(conventions)
         cells = self.random.sample(list(self.grid.all_cells), self.n_robots)
         for i, (convention, cell) in enumerate(zip(conventions, cells, strict=True)):
-            robot = self.robot_class(self, heading=EAST if i % 2 == 0 else WEST, convention=convention)
+            robot = self.robot_class(
+                self, heading=EAST if i % 2 == 0 else WEST, convention=convention
+            )
             robot.cell = cell
 
         self.conflicts = 0
@@ -192,9 +229,7 @@ class Corridor(RiskModel):
 
     def count_standoffs(self) -> int:
         """Pairs of robots standing nose to nose in the same lane."""
-        return sum(
-            1 for robot in self.agents if robot.heading == EAST and robot.oncoming_ahead()
-        )
+        return sum(1 for robot in self.agents if robot.heading == EAST and robot.oncoming_ahead())
 
     def draw_state(self, ax: plt.Axes) -> None:
         """Robots as arrows (the way they drive): colour = maker's convention, black
@@ -202,8 +237,12 @@ class Corridor(RiskModel):
         colour = {"right": COLORS["blue"], "left": COLORS["orange"]}
         for robot in self.agents:
             ax.scatter(
-                robot.x, robot.lane, marker=">" if robot.heading == EAST else "<", s=160,
-                color=colour[robot.convention], edgecolors="black" if robot.oncoming_ahead() else "none",
+                robot.x,
+                robot.lane,
+                marker=">" if robot.heading == EAST else "<",
+                s=160,
+                color=colour[robot.convention],
+                edgecolors="black" if robot.oncoming_ahead() else "none",
                 linewidths=2,
             )
         for convention, c in colour.items():

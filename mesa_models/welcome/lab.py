@@ -30,7 +30,9 @@ def check_exercise_1(robot_class: type) -> Verdict:
 
     def test() -> None:
         expect(
-            inspect.isclass(robot_class) and issubclass(robot_class, Robot) and robot_class is not Robot,
+            inspect.isclass(robot_class)
+            and issubclass(robot_class, Robot)
+            and robot_class is not Robot,
             f"pass your class (a subclass of Robot), got {show(robot_class)}",
         )
         lawful = type("LawfulCorridor", (Corridor,), {"robot_class": robot_class})
@@ -72,7 +74,13 @@ def check_exercise_2(reporter: Callable[[Corridor], float]) -> Verdict:
 
     def test() -> None:
         expect_type(reporter, "callable", "what you passed")
-        cases = [(0, 0, 0.5, 12), (1, 30, 0.5, 12), (2, 60, 1.0, 8), (3, 10, 0.0, 20), (4, 45, 0.25, 16)]
+        cases = [
+            (0, 0, 0.5, 12),
+            (1, 30, 0.5, 12),
+            (2, 60, 1.0, 8),
+            (3, 10, 0.0, 20),
+            (4, 45, 0.25, 16),
+        ]
         for seed, steps, share, robots in cases:
             model = Corridor(rng=seed, share_keep_right=share, n_robots=robots)
             if steps:
@@ -90,7 +98,9 @@ def check_exercise_2(reporter: Callable[[Corridor], float]) -> Verdict:
     )
 
 
-def _reference_gridlock_rate(shares: Sequence[float], seeds: Sequence[int], steps: int) -> pd.Series:
+def _reference_gridlock_rate(
+    shares: Sequence[float], seeds: Sequence[int], steps: int
+) -> pd.Series:
     frame = sweep(Corridor, {"share_keep_right": list(shares)}, seeds=list(seeds), steps=steps)
     return (frame["speed"] == 0).groupby(frame["share_keep_right"]).mean()
 
@@ -110,7 +120,9 @@ def check_exercise_3(gridlock_rate: Callable[..., pd.Series]) -> Verdict:
     def test() -> None:
         for shares, seeds, steps in GRIDLOCK_CASES:
             label = f"gridlock_rate({shares}, seeds={seeds}, steps={steps})"
-            got = expect_type(call(gridlock_rate, list(shares), list(seeds), steps), pd.Series, label)
+            got = expect_type(
+                call(gridlock_rate, list(shares), list(seeds), steps), pd.Series, label
+            )
             want = _reference_gridlock_rate(shares, seeds, steps)
             expect(
                 sorted(float(i) for i in got.index) == sorted(shares),
