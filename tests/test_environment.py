@@ -1,4 +1,5 @@
-"""Binder readiness: environment.yml builds the same environment as ``pip install -e .[course,test]``.
+"""The local conda environment: environment.yml builds the same environment as
+``pip install -e .[course,test]`` (Binder's lean one is binder/, see test_binder.py).
 
 environment.yml must use conda-forge and Python 3.12, pin exactly the versions of
 pyproject.toml's ``course`` and ``test`` extras (conda ``name=version``, or ``name==version``
@@ -13,13 +14,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
+from _conda_env import extra_pins, read_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-ENVIRONMENT = yaml.safe_load((ROOT / "environment.yml").read_text())
+ROOT_ENVIRONMENT = read_environment(ROOT / "environment.yml")
+ENVIRONMENT = ROOT_ENVIRONMENT.data
 #: PyPI name -> conda-forge name, where they differ.
 CONDA_NAMES: dict[str, str] = {}
 #: conda packages that are environment plumbing, not course dependencies.
@@ -28,36 +30,12 @@ PLUMBING = {"python", "pip"}
 
 def pinned_extras() -> dict[str, str]:
     """``{name: version}`` from the ``course`` and ``test`` extras (all must be ``==`` pins)."""
-    pins: dict[str, str] = {}
-    for extra in ("course", "test"):
-        for line in PYPROJECT["project"]["optional-dependencies"][extra]:
-            req = Requirement(line)
-            specs = list(req.specifier)
-            assert len(specs) == 1 and specs[0].operator == "==", (
-                f"pyproject.toml [{extra}] must pin exact versions; {line!r} is not 'name==version'"
-            )
-            pins[canonicalize_name(req.name)] = specs[0].version
-    return pins
+    return extra_pins("course", "test")
 
 
 def environment_pins() -> tuple[dict[str, str], dict[str, str], list[str]]:
     """``(conda pins, pip pins, other pip lines)`` of environment.yml."""
-    conda: dict[str, str] = {}
-    pip: dict[str, str] = {}
-    pip_other: list[str] = []
-    for dep in ENVIRONMENT["dependencies"]:
-        if isinstance(dep, dict):
-            for line in dep.get("pip", []):
-                match = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
-                if match:
-                    pip[canonicalize_name(match.group(1))] = match.group(2)
-                else:
-                    pip_other.append(line.strip())
-            continue
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)\s*(?:=+\s*(\S+))?", str(dep).strip())
-        assert match, f"environment.yml: cannot read dependency {dep!r}"
-        conda[canonicalize_name(match.group(1))] = match.group(2) or ""
-    return conda, pip, pip_other
+    return ROOT_ENVIRONMENT.conda, ROOT_ENVIRONMENT.pip, ROOT_ENVIRONMENT.pip_other
 
 
 def test_uses_conda_forge_only() -> None:
