@@ -29,5 +29,9 @@ labs: setup
 	$(PY) tools/make_labs.py
 	$(PY) tools/sync_notebooks.py
 
+# After changing the repository URL, the version or [tool.risklab] ref in pyproject.toml.
+sync: setup
+	$(PY) tools/sync_notebooks.py
+
 clean:
 	rm -rf .venv .pytest_cache

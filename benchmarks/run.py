@@ -42,7 +42,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_DIRS = ("lessons", "solutions", "labs")
+sys.path.insert(0, str(ROOT / "tools"))
+from notebooks import NOTEBOOK_DIRS  # noqa: E402  (lessons, solutions, labs, capstone)
 NOTEBOOK_SECONDS = 60.0
 NOTEBOOK_BYTES = 1 << 30
 REDRAW_SECONDS = 0.5
@@ -153,10 +154,13 @@ def notebooks() -> list[Path]:
     return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
 
 
-def bench_notebooks(table: Table) -> None:
+def bench_notebooks(table: Table, paths: list[Path] | None = None) -> dict[str, dict]:
+    """Run each notebook (default: all) in a fresh kernel; add its time and peak memory to
+    ``table`` and return them as ``{path: {"seconds", "peak_bytes", "error"}}``."""
     env = {k: v for k, v in os.environ.items() if k != "RISKLAB_EXPECT"}
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    for path in notebooks():
+    results: dict[str, dict] = {}
+    for path in notebooks() if paths is None else paths:
         rel = path.relative_to(ROOT).as_posix()
         try:
             done = subprocess.run(
@@ -176,19 +180,23 @@ def bench_notebooks(table: Table) -> None:
                 f"< {seconds(NOTEBOOK_SECONDS)}",
                 "ERROR",
             )
+            results[rel] = {"seconds": None, "peak_bytes": None, "error": "timeout"}
             continue
         lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
         if not lines:
             table.add("notebook", rel, "time", "runner failed", "-", "ERROR")
             print(done.stderr[-2000:], file=sys.stderr)
+            results[rel] = {"seconds": None, "peak_bytes": None, "error": "runner failed"}
             continue
         result = json.loads(lines[-1][7:])
+        results[rel] = {key: result[key] for key in ("seconds", "peak_bytes", "error")}
         if result["error"]:
             table.add("notebook", rel, "error", result["error"][:40], "no error", "ERROR")
         table.budget("notebook", rel, "time", result["seconds"], NOTEBOOK_SECONDS, seconds)
         table.budget(
             "notebook", rel, "peak memory", result["peak_bytes"], NOTEBOOK_BYTES, megabytes
         )
+    return results
 
 
 # -- models -------------------------------------------------------------------------------------

@@ -5,23 +5,52 @@ drive the model; one figure shows the model's state (if it has ``draw_state``) b
 time series of chosen DataCollector columns. Works in JupyterLab 4 (ipywidgets 8), Colab
 (ipywidgets 7) and headless (tests): callbacks draw into an ``Output`` and call
 ``plt.show()`` there, so figures never pile up.
+
+Static mode, for the course website (``RISKLAB_STATIC_DASHBOARDS=1``, set by
+``tools/build_site.py``): a web page cannot run the model, so ``explore`` shows the
+dashboard's first figure as an ordinary figure output plus a note on where to open the
+notebook, instead of the widgets. It still returns the :class:`Dashboard`; a later
+``dashboard.run()`` shows its new figure in that cell.
 """
 
 from __future__ import annotations
 
+import html
 import math
+import os
 from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython import get_ipython
-from IPython.display import display
+from IPython.display import HTML, display
 
 from mesa_models.base import RiskModel
 from mesa_models.params import Param
 
-__all__ = ["explore", "Dashboard"]
+__all__ = ["STATIC_ENV", "Dashboard", "explore", "static_dashboards"]
+
+#: Environment variable: ``1`` shows each dashboard as a static figure plus a note (website).
+STATIC_ENV = "RISKLAB_STATIC_DASHBOARDS"
+#: What a static dashboard says under its figure (the page's top links open the notebook).
+STATIC_NOTE = (
+    "<b>Interactive in the notebook:</b> open it in Colab, Binder or JupyterLite (links at the "
+    "top of the page) to move the sliders and press Step, Run and Reset."
+)
+
+
+def static_dashboards() -> bool:
+    """Whether :data:`STATIC_ENV` asks for static dashboards (``1``/``0``, unset = widgets)."""
+    setting = os.environ.get(STATIC_ENV, "").strip().lower()
+    if setting in ("", "0", "false", "no", "off"):
+        return False
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(
+        f"environment variable {STATIC_ENV} got {os.environ[STATIC_ENV]!r}; allowed: 1 (static "
+        "figures, as on the course website) or 0 / unset (interactive widgets)"
+    )
 
 
 def explore(
@@ -32,7 +61,8 @@ def explore(
     fixed: dict[str, Any] | None = None,
     model_kwargs: dict[str, Any] | None = None,
     steps_per_run: int = 50,
-    seed: int = 0,
+    rng: int | None = None,
+    seed: int | None = None,
     **initial: Any,
 ) -> Dashboard:
     """Build, display and return a dashboard for ``model_cls``.
@@ -44,7 +74,9 @@ def explore(
         fixed: parameter values held fixed (no widget).
         model_kwargs: extra constructor arguments that are not parameters (e.g. a rule).
         steps_per_run: how many steps the Run button advances.
-        seed: initial value of the seed box.
+        rng: initial value of the seed box (an integer, default 0), as ``rng=`` of every
+            model and of ``run``/``sweep``.
+        seed: older name of ``rng`` (kept so existing notebooks run); give one, not both.
         **initial: starting values for the widgets (validated like model arguments); a
             value for a parameter that has no widget (see ``controls``) is held fixed.
     """
@@ -55,11 +87,27 @@ def explore(
         fixed=fixed,
         model_kwargs=model_kwargs,
         steps_per_run=steps_per_run,
-        seed=seed,
+        rng=_seed_box_value(rng, seed),
         initial=initial,
+        static=static_dashboards(),
     )
-    display(dashboard.widget)
+    display(HTML(dashboard.static_note()) if dashboard.static else dashboard.widget)
     return dashboard
+
+
+def _seed_box_value(rng: Any, seed: Any) -> int:
+    """The dashboard's starting seed from ``rng=`` (or its alias ``seed=``)."""
+    if rng is not None and seed is not None:
+        raise ValueError(
+            f"explore(): got both rng={rng!r} and seed={seed!r}; give one (seed is an alias)"
+        )
+    rng = next((value for value in (rng, seed) if value is not None), 0)
+    if isinstance(rng, bool) or not isinstance(rng, int) or not 0 <= rng < 2**31:
+        raise ValueError(
+            f"explore(): parameter 'rng' got {rng!r}; allowed: an integer from 0 to 2**31 - 1 "
+            "(the dashboard's seed box)"
+        )
+    return rng
 
 
 class Dashboard:
@@ -74,9 +122,16 @@ class Dashboard:
         fixed: dict[str, Any] | None = None,
         model_kwargs: dict[str, Any] | None = None,
         steps_per_run: int = 50,
-        seed: int = 0,
+        rng: int = 0,
         initial: dict[str, Any] | None = None,
+        static: bool = False,
     ) -> None:
+        """Arguments as for :func:`explore`; ``static=True`` draws each figure into the
+        current cell output instead of the widget's ``Output`` (see the module docstring)."""
+        if not isinstance(static, bool):
+            raise TypeError(
+                f"Dashboard(): parameter 'static' got {static!r}; expected True or False"
+            )
         if not (isinstance(model_cls, type) and issubclass(model_cls, RiskModel)):
             raise TypeError(f"explore() needs a course model class, got {model_cls!r}")
         if (
@@ -106,7 +161,7 @@ class Dashboard:
         self.plots = list(plots if plots is not None else model_cls.default_plots)
 
         self.controls = {name: _make_control(declared[name], start[name]) for name in names}
-        self.seed_box = widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed")
+        self.seed_box = widgets.BoundedIntText(value=rng, min=0, max=2**31 - 1, description="seed")
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.run_button = widgets.Button(description=f"Run {steps_per_run}", icon="play")
         self.reset_button = widgets.Button(description="Reset", icon="undo")
@@ -115,6 +170,7 @@ class Dashboard:
         self.steps_per_run = steps_per_run
         self.figure: plt.Figure | None = None
         self.model: RiskModel | None = None
+        self.static = static
 
         self.step_button.on_click(lambda _: self.step())
         self.run_button.on_click(lambda _: self.run())
@@ -160,6 +216,8 @@ class Dashboard:
             self.model = None
             self.status.value = f"<span style='color:#D55E00'>⚠ {error}</span>"
             self._clear_output()
+            if self.static:
+                display(HTML(self.status.value))
             return
         self.status.value = ""
         self.draw()
@@ -175,31 +233,50 @@ class Dashboard:
         """Advance the model by ``steps_per_run`` steps and redraw."""
         self.step(self.steps_per_run)
 
+    def static_note(self) -> str:
+        """HTML shown under a static dashboard: where to open it, and the settings drawn."""
+        shown = {**self.parameters(), "seed": self.seed_box.value}
+        settings = html.escape(", ".join(f"{name} = {value}" for name, value in shown.items()))
+        return (
+            f"<div class='risklab-static-dashboard'><p>{STATIC_NOTE}</p>"
+            f"<p><small>Its first view: {settings}.</small></p></div>"
+        )
+
     # -- drawing -----------------------------------------------------------------
     def draw(self) -> None:
-        """Redraw state and time series into the output area."""
+        """Redraw state and time series into the output area (static: into the cell)."""
+        if self.static:
+            figure = self._render()
+            display(figure)
+            plt.close(figure)  # shown once: the inline backend would show it again
+            return
+        with self.output:
+            self._clear_output(wait=True)
+            self._render()
+            plt.show()
+
+    def _render(self) -> plt.Figure:
+        """A new figure of the model's state beside its time series (the old one closed)."""
         model = self.model
         has_state = hasattr(model, "draw_state")
         panels = int(has_state) + len(self.plots)
-        with self.output:
-            self._clear_output(wait=True)
-            if self.figure is not None:
-                plt.close(self.figure)
-            fig, axes = plt.subplots(
-                1, max(panels, 1), figsize=(3.6 * max(panels, 1), 3.2), squeeze=False
-            )
-            axes = list(axes[0])
-            if has_state:
-                model.draw_state(axes.pop(0))
-            frame = model.datacollector.get_model_vars_dataframe()
-            for ax, column in zip(axes, self.plots, strict=False):
-                ax.plot(range(len(frame)), frame[column], color="#0072B2")
-                ax.set_xlabel("step")
-                ax.set_ylabel(column)
-                ax.set_title(column.replace("_", " "))
-            fig.suptitle(f"{self.model_cls.__name__}, step {model.steps}", fontsize=10)
-            self.figure = fig
-            plt.show()
+        if self.figure is not None:
+            plt.close(self.figure)
+        fig, axes = plt.subplots(
+            1, max(panels, 1), figsize=(3.6 * max(panels, 1), 3.2), squeeze=False
+        )
+        axes = list(axes[0])
+        if has_state:
+            model.draw_state(axes.pop(0))
+        frame = model.datacollector.get_model_vars_dataframe()
+        for ax, column in zip(axes, self.plots, strict=False):
+            ax.plot(range(len(frame)), frame[column], color="#0072B2")
+            ax.set_xlabel("step")
+            ax.set_ylabel(column)
+            ax.set_title(column.replace("_", " "))
+        fig.suptitle(f"{self.model_cls.__name__}, step {model.steps}", fontsize=10)
+        self.figure = fig
+        return fig
 
     def _clear_output(self, wait: bool = False) -> None:
         # Outside a kernel (tests, scripts) clearing would only print terminal escape codes.

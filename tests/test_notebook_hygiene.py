@@ -108,7 +108,7 @@ LAB_SECTIONS = ("References",)
 
 
 def kind(rel: str) -> str:
-    return "lesson" if rel.startswith("lessons/") else "lab"
+    return "lesson" if rel.startswith(("lessons/", "instructors/")) else "lab"
 
 
 def markdown_sections(nb) -> list[tuple[int, str, str]]:
@@ -178,13 +178,23 @@ def setup_problems(source: str) -> list[str]:
                 for t in s.targets
                 if isinstance(t, ast.Name)
             }
+    constants = {  # NAME = "text" at top level: a call's argument NAME means "text"
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     installs = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             words = [
-                c.value
+                c.value if isinstance(c, ast.Constant) else constants[c.id]
                 for c in ast.walk(node)
-                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                if (isinstance(c, ast.Constant) and isinstance(c.value, str))
+                or (isinstance(c, ast.Name) and c.id in constants)
             ]
             if "install" in words or any("pip install" in w for w in words):
                 installs.append((node, words))
@@ -211,10 +221,30 @@ def setup_problems(source: str) -> list[str]:
             problems.append(
                 f"setup cell installs ipywidgets or matplotlib ({line}): Colab's own versions must stay"
             )
-        if not any(re.search(r"@[\w.]+$|==\d", w) for w in words):
+        if not any(re.search(r"@[\w.-]+$|==\d", w) for w in words):
             problems.append(
-                f"setup cell installs an unpinned package ({line}): pin a release tag or version"
+                f"setup cell installs an unpinned package ({line}): name a git ref or version"
             )
+    browser = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("piplite", "micropip")
+    ]
+    for node in browser:
+        up, guarded = node, False
+        while up in parents:
+            up = parents[up]
+            guarded |= isinstance(up, ast.If) and "emscripten" in ast.unparse(up.test)
+        if not guarded:
+            problems.append(
+                f"setup cell calls {ast.unparse(node.func)} outside an `if` on "
+                f'sys.platform == "emscripten" (line {node.lineno})'
+            )
+    if not browser:
+        problems.append("setup cell has no JupyterLite branch (piplite.install on emscripten)")
     return problems
 
 
@@ -278,10 +308,15 @@ def badge_problems(nb, rel: str) -> list[str]:
             continue
         for pattern, site in ((COLAB_URL, "Colab"), (BINDER_URL, "Binder")):
             for match in pattern.finditer(cell.source):
-                repo, path = f"{match.group(1)}/{match.group(2)}", match.group(4)
+                repo, ref, path = f"{match.group(1)}/{match.group(2)}", *match.group(3, 4)
                 if repo != f"{owner}/{name}":
                     problems.append(
                         f"cell {index}: {site} link opens {repo}, not {owner}/{name} (pyproject [project.urls])"
+                    )
+                if index == 0 and ref != nbs.course_ref():
+                    problems.append(
+                        f"cell {index}: {site} badge opens ref {ref!r}, but Colab installs "
+                        f"{nbs.course_ref()!r} ([tool.risklab] ref)"
                     )
                 if index == 0 and path != rel:
                     problems.append(
@@ -391,6 +426,16 @@ def test_notebook_follows_the_rules(rel: str) -> None:
 def test_setup_source_is_colab_only_and_pinned() -> None:
     assert setup_problems(nbs.setup_source()) == []
     assert "google.colab" in nbs.setup_source()
+    assert f'COURSE = "{nbs.course_requirement()}"' in nbs.setup_source()
+    assert nbs.course_requirement().endswith(f"@{nbs.course_ref()}")
+
+
+def test_rule_badges_open_the_ref_colab_installs() -> None:
+    nb = good_notebook(LESSON)
+    nb.cells[0].source = nb.cells[0].source.replace(
+        f"/blob/{nbs.course_ref()}/", "/blob/some-other-branch/"
+    )
+    assert any("opens ref 'some-other-branch'" in p for p in notebook_problems(nb, LESSON))
 
 
 @pytest.mark.parametrize("tool", ["sync_notebooks", "make_labs"])
@@ -577,6 +622,18 @@ def test_rule_allows_reads_inside_the_repository() -> None:
             "unpinned",
         ),
         ("!pip install multi-agent-risk-lab==0.1", "shell/magic"),
+        (
+            "try:\n    import google.colab\n    C = True\nexcept ImportError:\n    C = False\n"
+            "COURSE = 'multi-agent-risk-lab'\nif C:\n    subprocess.run(['pip', 'install', COURSE])",
+            "unpinned",
+        ),
+        ("import piplite\nawait piplite.install('multi-agent-risk-lab')", "outside an `if` on"),
+        (
+            "import sys\nif sys.platform == 'linux':\n    import micropip\n"
+            "    await micropip.install('multi-agent-risk-lab')",
+            "outside an `if` on",
+        ),
+        ("import sys", "no JupyterLite branch"),
     ],
 )
 def test_rule_setup_cell(source: str, expected: str) -> None:

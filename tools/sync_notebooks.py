@@ -1,4 +1,6 @@
-"""Rewrite every notebook's badges and setup cell from pyproject.toml.
+"""Rewrite every notebook's badges and setup cell, the README's badges and citation, and
+CITATION.cff, from pyproject.toml (``[project.urls] Repository``, ``version`` and
+``[tool.risklab] ref``).
 
 Run after forking (change ``[project.urls] Repository`` first) or after adding a notebook:
 
@@ -6,7 +8,7 @@ Run after forking (change ``[project.urls] Repository`` first) or after adding a
     python tools/sync_notebooks.py --check  # exit 1 and list notebooks that disagree
     python tools/sync_notebooks.py lessons/04_information_asymmetries.ipynb   # just these
 
-The first cell must contain a ``<!-- badges -->`` ... ``<!-- /badges -->`` block and the
+Given notebook paths, only those notebooks are rewritten. The first cell must contain a ``<!-- badges -->`` ... ``<!-- /badges -->`` block and the
 setup cell must carry the tag ``setup``; a notebook without them is an error.
 """
 
@@ -28,12 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of them)")
     args = parser.parse_args(argv)
     stale = []
-    for path in [p.resolve() for p in args.notebooks] or nbs.all_notebooks():
+    renew = {path: _notebook for path in [p.resolve() for p in args.notebooks]}
+    if not renew:
+        renew = {path: _notebook for path in nbs.all_notebooks()}
+        renew[nbs.ROOT / "README.md"] = lambda path: nbs.synced_readme(path.read_text())
+        renew[nbs.ROOT / "CITATION.cff"] = lambda path: nbs.synced_citation(path.read_text())
+    for path, synced in renew.items():
         try:
-            nb = nbs.apply_template(nbs.read(path), path)
+            text = synced(path)
         except ValueError as error:
             raise SystemExit(str(error)) from None
-        text = nbs.writes(nb)
         if path.read_text() != text:
             stale.append(path)
             if not args.check:
@@ -42,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in stale:
         print(f"{verb}: {path.relative_to(nbs.ROOT)}")
     return 1 if (args.check and stale) else 0
+
+
+def _notebook(path: Path) -> str:
+    """The notebook at ``path`` as it should be committed."""
+    return nbs.writes(nbs.apply_template(nbs.read(path), path))
 
 
 if __name__ == "__main__":
