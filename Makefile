@@ -3,7 +3,7 @@
 #   make test   set everything up and run the whole test suite
 PY := .venv/bin/python
 
-.PHONY: lab test setup bench labs sync clean
+.PHONY: lab test setup bench labs sync lite site clean
 
 setup:
 	@bash tools/bootstrap.sh
@@ -28,6 +28,11 @@ bench: setup
 labs: setup
 	$(PY) tools/make_labs.py
 	$(PY) tools/sync_notebooks.py
+
+# The course as a static JupyterLite site in _build/lite (Python in the browser); serve it
+# with `python -m http.server -d _build/lite`. The first build needs PyPI (then cached).
+lite: setup
+	$(PY) tools/build_lite.py
 
 # After changing the repository URL, the version or [tool.risklab] ref in pyproject.toml.
 sync: setup

@@ -329,8 +329,19 @@ def badge_problems(nb, rel: str) -> list[str]:
     return problems
 
 
+#: A dollar amount written as ``$4.1 billion``: Markdown renderers (JupyterLab, Colab, the
+#: website) read two of them in a cell as a maths formula. Write ``\$4.1 billion``.
+UNESCAPED_MONEY = re.compile(r"(?<![\\$])\$\d[\d,]*(?:\.\d+)?(?=\s+[a-z]|\*\*|\s*\(|[.,;:]\s|\s*$)")
+
+
 def template_problems(nb, rel: str) -> list[str]:
     problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            problems += [
+                f"cell {index}: write {m.group(0)!r} as '\\{m.group(0)}' (an unescaped $ starts maths)"
+                for m in UNESCAPED_MONEY.finditer(cell.source)
+            ]
     sections = markdown_sections(nb)
     titles = [title.lower() for _, title, _ in sections]
     if not sections or sections[0][0] != 1:
@@ -561,6 +572,10 @@ def _code(nb, source: str) -> None:
         ),
         (lambda nb: nb.cells.pop(), "missing section 'Next'"),
         (lambda nb: nb.cells[2].update(source="## Learning objectives\n\n- one\n- two"), "2 items"),
+        (
+            lambda nb: nb.cells[4].update(source=nb.cells[4].source + " It cost $4.1 billion."),
+            "write '$4.1' as",
+        ),
         (lambda nb: nb.cells[4].update(source="Nothing to notice."), "What do you notice"),
         (
             lambda nb: nb.cells[3].update(
