@@ -34,9 +34,16 @@ labs: setup
 lite: setup
 	$(PY) tools/build_lite.py
 
+# The course website: every lesson and lab executed, rendered with Sphinx + MyST-NB into
+# _build/site/html (offline; installs the `site` extra into .venv the first time).
+site: setup
+	@$(PY) -c "import myst_nb, sphinx_book_theme" 2>/dev/null || \
+		$(PY) -m pip install --quiet --disable-pip-version-check -e ".[site]"
+	$(PY) tools/build_site.py --jobs 2
+
 # After changing the repository URL, the version or [tool.risklab] ref in pyproject.toml.
 sync: setup
 	$(PY) tools/sync_notebooks.py
 
 clean:
-	rm -rf .venv .pytest_cache
+	rm -rf .venv .pytest_cache _build
