@@ -175,7 +175,7 @@ def test_expect_reproducible_catches_global_rng_and_ignored_seed():
 
 
 def test_kernel_start_is_retried(monkeypatch):
-    """tests/conftest.py wraps nbval's kernel start: a failed start is tried again."""
+    """conftest.py wraps nbval's kernel start: a failed start is tried again."""
     import conftest
 
     calls = []

@@ -3,7 +3,7 @@
 Fixture notebooks are built here with nbformat. The generator must turn solution blocks
 into hinted stubs, tag cells that necessarily fail, replace markdown answers and drop
 ``solution-only`` cells; malformed markers are a ``MarkerError`` naming notebook, cell
-and line. Then the real harness (pytest + nbval + tests/conftest.py, with the project's
+and line. Then the real harness (pytest + nbval + conftest.py, with the project's
 pytest options) runs generated labs in a subprocess: a good lab passes, a stray error
 in an untagged cell fails, and a tolerated cell that raises anything but the stub's
 ``NotImplementedError`` fails too.
@@ -168,9 +168,9 @@ def test_check_mode_reports_stale_lab(
 def run_harness(
     tmp_path: Path, notebooks: dict[str, nbformat.NotebookNode]
 ) -> subprocess.CompletedProcess:
-    """Run pytest with the project's options and tests/conftest.py on ``notebooks``
+    """Run pytest with the project's options and conftest.py on ``notebooks``
     (``{"labs/x.ipynb": nb}``) in ``tmp_path``."""
-    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
     for rel, nb in notebooks.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ answer prompt. Cell tags (in the solution):
 * ``solution-only``: the cell is left out of the lab;
 * ``lab-raises``: the cell necessarily fails in the unfinished lab (it calls a stub at top
   level). The lab cell gets the tag ``raises-exception`` so the notebook tests tolerate
-  its ``NotImplementedError`` (and only that; see tests/conftest.py). A cell whose own
+  its ``NotImplementedError`` (and only that; see conftest.py). A cell whose own
   stub sits at top level is tagged automatically.
 
 Usage:
