@@ -127,7 +127,7 @@ def pyodide_core(build_python: Path) -> Path:
     set to theirs; cached in ``~/.cache/risklab-lite/pyodide-core-<version>``."""
     version = _pyodide_version(build_python)
     cache = build_lite.CACHE / f"pyodide-core-{version}"
-    with build_lite._locked(build_lite.CACHE / "locks" / cache.name):
+    with build_lite.locked(build_lite.CACHE / "locks" / cache.name):
         if not (cache / ".ready").exists():
             _fetch_pyodide_core(cache, version, build_python)
     return cache / "pyodide"

@@ -7,7 +7,7 @@ distribution: the course, built from the working tree, and :data:`SHIPPED_PINS`.
 notebook's setup cell runs ``await piplite.install("multi-agent-risk-lab")`` there.
 
 The build runs in its own small environment (:data:`BUILD_REQUIREMENTS`, built once under
-``~/.cache/risklab-lite/``), so JupyterLite's lab extensions never enter the course's
+``~/.cache/risklab-lite-build/``), so JupyterLite's lab extensions never enter the course's
 JupyterLab. It needs PyPI the first time only (that environment and the wheels are cached)
 and no CDN: Pyodide itself is loaded from its CDN when a reader opens the site, unless
 ``--pyodide`` names a full Pyodide distribution to ship inside the site.
@@ -22,14 +22,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import contextlib
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -38,11 +36,9 @@ from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebooks as nbs  # noqa: E402
+import venvs  # noqa: E402
+from venvs import locked  # noqa: E402
 
-try:
-    import fcntl
-except ImportError:  # Windows: builds are not locked against each other
-    fcntl = None
 
 #: The tool chain, in its own environment. jupyterlab-widgets brings the widgets lab
 #: extension into the site (without it a dashboard shows as text); jupyter-server indexes
@@ -72,7 +68,7 @@ CONTENT_DIRS = ("lessons", "labs")
 PYODIDE_PYTHON = "3.14"
 #: Lite apps built: the badges open the lab app.
 APPS = ("lab",)
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "risklab-lite"
+CACHE = venvs.CACHE_ROOT / "risklab-lite"
 DEFAULT_OUTPUT = nbs.ROOT / "_build" / "lite"
 PIP_TIMEOUT = 600  # s
 BUILD_TIMEOUT = 900  # s
@@ -119,42 +115,13 @@ def _run(
     return done.stdout
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold a lock on ``folder`` (two builds on one machine do not share a half-built cache)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
 def build_environment() -> Path:
     """Python of the build environment (:data:`BUILD_REQUIREMENTS`), built once and cached
-    in ``~/.cache/risklab-lite/env-<key>``; a ``.ready`` marker says it is complete."""
-    key = hashlib.sha256("\n".join([sys.version, *BUILD_REQUIREMENTS]).encode()).hexdigest()[:16]
-    venv = CACHE / f"env-{key}"
-    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    with _locked(CACHE):
-        if (venv / ".ready").exists() and python.exists():
-            return python
-        for old in CACHE.glob("env-*"):  # keep one environment
-            shutil.rmtree(old, ignore_errors=True)
-        print(f"[lite] building the build environment {venv} (once)", flush=True)
-        try:
-            _run([sys.executable, "-m", "venv", venv], "creating the build environment", 120)
-            _run(
-                [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-                + list(BUILD_REQUIREMENTS),
-                "pip install of the build environment (no network or PyPI?)",
-                PIP_TIMEOUT,
-                DownloadError,
-            )
-        except BuildError:
-            shutil.rmtree(venv, ignore_errors=True)
-            raise
-        (venv / ".ready").write_text("\n".join(BUILD_REQUIREMENTS) + "\n")
-    return python
+    in ``~/.cache/risklab-lite-build/`` (tools/venvs.py)."""
+    try:
+        return venvs.cached_venv("lite-build", list(BUILD_REQUIREMENTS))
+    except venvs.VenvBuildError as error:
+        raise DownloadError(str(error)) from error
 
 
 def download_wheels(pins: Sequence[str], dest: Path, python: Path) -> list[Path]:
@@ -174,7 +141,7 @@ def download_wheels(pins: Sequence[str], dest: Path, python: Path) -> list[Path]
     def cached(pin: str) -> list[Path]:
         return [w for w in store.glob("*.whl") if parse_wheel_filename(w.name)[:2] == wanted[pin]]
 
-    with _locked(store):
+    with locked(store):
         missing = [pin for pin in pins if not cached(pin)]
         if missing:
             _run(
