@@ -24,7 +24,6 @@ Skipped with the reason when no Python 3.13 is found or pip cannot build the env
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import hashlib
 import json
@@ -34,7 +33,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +41,10 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-try:
-    import fcntl
-except ImportError:  # Windows: no lock
-    fcntl = None
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import notebooks as nbs
+from venvs import locked, venv_python  # noqa: E402  (shared with tools/build_lite.py)
 
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 RUNNER = Path(__file__).with_name("_colab_lesson.py")
@@ -144,16 +138,6 @@ def test_colab_pins_are_read_whole() -> None:
 
 
 # -- the environment --------------------------------------------------------------------
-@contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (two test runs on one machine share the cache)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
 def find_python313() -> tuple[Path, str] | None:
     """``(interpreter, sys.version)`` of a Python 3.13: ``$RISKLAB_PYTHON313``, then where
     tools/bootstrap.sh looks (``python3.13`` on PATH, pyenv, /usr/local/bin, /opt/python)."""
@@ -183,10 +167,6 @@ def find_python313() -> tuple[Path, str] | None:
         if found.returncode == 0 and lines[:1] == ["True"]:
             return Path(lines[1]), lines[2]
     return None
-
-
-def venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
 def pip(python: Path, *args: str) -> subprocess.CompletedProcess:
